@@ -109,7 +109,10 @@ type Response struct {
 }
 
 // Input is what a transform gets: the responses that carry a span of days,
-// in the order they were fetched (later answers for a day win).
+// ordered by the first day they cover. Several responses may cover a day
+// (a chunk fetched earlier and a refetch of that day): Want says which one
+// owns it. A transform whose responses span several days (sleep, daily
+// series) must sort the rows it emits.
 type Input struct {
 	Dataset   string
 	Responses []Response

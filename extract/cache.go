@@ -1,0 +1,267 @@
+package extract
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/rogpeppe/go-internal/renameio"
+
+	"github.com/fitexport/fitexport/dataset"
+	"github.com/fitexport/fitexport/dates"
+)
+
+// Cache is the raw cache: every response as received, compressed, keyed by
+// source, user and request key, under OUT/_fitexport/raw/<source>/<user>/.
+// Transform and load read only from it, so outputs can be rebuilt offline.
+//
+// Each entry is one zstd file <key>.resp.zst written atomically; a journal
+// (journal.ndjson, one line per stored entry, appended and fsynced after the
+// entry is on disk) says when each was fetched and whether the days it
+// carries were complete. A crash between the two loses at most the one
+// unjournalled entry, which the next run fetches again.
+type Cache struct {
+	dir string
+
+	mu      sync.Mutex
+	entries map[string]Entry // by key, the latest
+	seq     int              // journal lines read or written
+	journal *os.File
+}
+
+// Entry is the journal's record of one cached response.
+type Entry struct {
+	Key       string      `json:"key"`
+	Days      dates.Range `json:"-"`
+	From      dates.Date  `json:"from"`
+	To        dates.Date  `json:"to"`
+	FetchedAt time.Time   `json:"fetched_at"`
+	// Complete: the device had synced past the end of every day the
+	// response carries when it was fetched.
+	Complete bool `json:"complete"`
+	// Zone is the IANA zone the user's profile had at fetch time; the
+	// response's wall-clock times are read in it.
+	Zone  string `json:"zone"`
+	Pages int    `json:"pages"`
+	Bytes int64  `json:"bytes"`
+	// Seq orders entries fetched at the same instant (journal line number).
+	Seq int `json:"seq"`
+}
+
+// Kind returns the request kind: the key without its last element (the day
+// or day span), e.g. "heart/1min" for "heart/1min/2026-11-20".
+func Kind(key string) string {
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		return key[:i]
+	}
+	return key
+}
+
+const journalName = "journal.ndjson"
+
+// OpenCache opens (creating) the cache for one source and user under dir
+// (OUT/_fitexport/raw). A malformed journal line — the tail of a killed
+// append — is skipped; so is a line whose entry file is missing.
+func OpenCache(dir, source, user string) (*Cache, error) {
+	if err := checkName(source); err != nil {
+		return nil, err
+	}
+	if err := checkName(user); err != nil {
+		return nil, err
+	}
+	d := filepath.Join(dir, source, user)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return nil, fmt.Errorf("raw cache: %w", err)
+	}
+	c := &Cache{dir: d, entries: map[string]Entry{}}
+	if err := c.load(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func checkName(s string) error {
+	if s == "" || strings.ContainsAny(s, `/\`) || s == "." || s == ".." {
+		return fmt.Errorf("raw cache: invalid name %q", s)
+	}
+	return nil
+}
+
+func (c *Cache) load() error {
+	b, err := os.ReadFile(filepath.Join(c.dir, journalName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("raw cache journal: %w", err)
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var e Entry
+		if json.Unmarshal(line, &e) != nil || e.Key == "" || e.From.IsZero() {
+			continue // a torn append
+		}
+		if _, err := os.Stat(c.path(e.Key)); err != nil {
+			continue
+		}
+		c.seq++
+		e.Seq = c.seq
+		e.Days = dates.Range{From: e.From, To: e.To}
+		c.entries[e.Key] = e
+	}
+	return nil
+}
+
+func (c *Cache) path(key string) string {
+	return filepath.Join(c.dir, filepath.FromSlash(key)+".resp.zst")
+}
+
+// Entries returns the latest entry of every key, oldest fetch first.
+func (c *Cache) Entries() []Entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]Entry, 0, len(c.entries))
+	for _, e := range c.entries {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out
+}
+
+// Lookup returns the entry for key.
+func (c *Cache) Lookup(key string) (Entry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	return e, ok
+}
+
+// Put stores a response and journals it. It is safe for concurrent use.
+func (c *Cache) Put(req dataset.Request, pages [][]byte, fetchedAt time.Time, complete bool, zone string) (Entry, error) {
+	if strings.Contains(req.Key, "..") || strings.HasPrefix(req.Key, "/") {
+		return Entry{}, fmt.Errorf("raw cache: invalid key %q", req.Key)
+	}
+	var buf bytes.Buffer
+	meta, _ := json.Marshal(struct {
+		Key    string `json:"key"`
+		Method string `json:"method,omitempty"`
+		Path   string `json:"path"`
+		Query  string `json:"query,omitempty"`
+		Body   string `json:"body,omitempty"`
+	}{req.Key, req.Method, req.Path, req.Query.Encode(), string(req.Body)})
+	buf.Write(meta)
+	buf.WriteByte('\n')
+	var n int64
+	for _, p := range pages {
+		buf.WriteString(strconv.Itoa(len(p)))
+		buf.WriteByte('\n')
+		buf.Write(p)
+		buf.WriteByte('\n')
+		n += int64(len(p))
+	}
+	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
+	data := enc.EncodeAll(buf.Bytes(), nil)
+	_ = enc.Close()
+	p := c.path(req.Key)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return Entry{}, fmt.Errorf("raw cache: %w", err)
+	}
+	if err := renameio.WriteFile(p, data); err != nil {
+		return Entry{}, fmt.Errorf("raw cache: %w", err)
+	}
+	e := Entry{Key: req.Key, Days: req.Days, From: req.Days.From, To: req.Days.To,
+		FetchedAt: fetchedAt.UTC(), Complete: complete, Zone: zone, Pages: len(pages), Bytes: n}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	line, _ := json.Marshal(e)
+	line = append(line, '\n')
+	if c.journal == nil {
+		f, err := os.OpenFile(filepath.Join(c.dir, journalName), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return Entry{}, fmt.Errorf("raw cache journal: %w", err)
+		}
+		c.journal = f
+	}
+	if _, err := c.journal.Write(line); err != nil {
+		return Entry{}, fmt.Errorf("raw cache journal: %w", err)
+	}
+	if err := c.journal.Sync(); err != nil {
+		return Entry{}, fmt.Errorf("raw cache journal: %w", err)
+	}
+	c.seq++
+	e.Seq = c.seq
+	c.entries[e.Key] = e
+	return e, nil
+}
+
+// Get returns the pages stored for key. A damaged entry is reported as
+// such (the caller refetches it).
+func (c *Cache) Get(key string) ([][]byte, error) {
+	raw, err := os.ReadFile(c.path(key))
+	if err != nil {
+		return nil, fmt.Errorf("raw cache entry %s: %w", key, err)
+	}
+	dec, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+	defer dec.Close()
+	data, err := dec.DecodeAll(raw, nil)
+	if err != nil {
+		return nil, fmt.Errorf("raw cache entry %s is damaged: %w", key, err)
+	}
+	r := bufio.NewReader(bytes.NewReader(data))
+	if _, err := r.ReadBytes('\n'); err != nil {
+		return nil, fmt.Errorf("raw cache entry %s is damaged: no header", key)
+	}
+	var pages [][]byte
+	for {
+		l, err := r.ReadString('\n')
+		if err == io.EOF && l == "" {
+			return pages, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("raw cache entry %s is damaged: %w", key, err)
+		}
+		n, err := strconv.Atoi(strings.TrimSuffix(l, "\n"))
+		if err != nil || n < 0 || n > len(data) {
+			return nil, fmt.Errorf("raw cache entry %s is damaged: bad page length", key)
+		}
+		p := make([]byte, n+1)
+		if _, err := io.ReadFull(r, p); err != nil || p[n] != '\n' {
+			return nil, fmt.Errorf("raw cache entry %s is damaged: short page", key)
+		}
+		pages = append(pages, p[:n])
+	}
+}
+
+// Forget drops a key from the in-memory index (after a damaged entry was
+// found), so the planner fetches it again.
+func (c *Cache) Forget(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, key)
+}
+
+// Close closes the journal.
+func (c *Cache) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.journal == nil {
+		return nil
+	}
+	err := c.journal.Close()
+	c.journal = nil
+	return err
+}
