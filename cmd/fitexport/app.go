@@ -133,8 +133,17 @@ func newRootCmd(app *App) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// `fitexport --from … --to …` is an export: the root command takes the
+	// export flags and runs it.
+	var rootExport, export exportFlags
+	rootExport.register(root.Flags())
+	root.Args = cobra.NoArgs
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return runExport(cmd.Context(), app, &rootExport) }
 	root.AddCommand(
+		newExportCmd(app, &export),
+		newDatasetsCmd(app),
 		newVersionCmd(app),
+		newAuthCmd(app),
 	)
 	return root
 }
