@@ -47,9 +47,10 @@ type Entry struct {
 	From      dates.Date  `json:"from"`
 	To        dates.Date  `json:"to"`
 	FetchedAt time.Time   `json:"fetched_at"`
-	// Complete: the device had synced past the end of every day the
-	// response carries when it was fetched.
-	Complete bool `json:"complete"`
+	// CompleteThrough is the last day the device had synced past when the
+	// response was fetched: the response's days up to it are complete
+	// (zero: none).
+	CompleteThrough dates.Date `json:"complete_through,omitzero"`
 	// Zone is the IANA zone the user's profile had at fetch time; the
 	// response's wall-clock times are read in it.
 	Zone  string `json:"zone"`
@@ -149,8 +150,17 @@ func (c *Cache) Lookup(key string) (Entry, bool) {
 	return e, ok
 }
 
-// Put stores a response and journals it. It is safe for concurrent use.
-func (c *Cache) Put(req dataset.Request, pages [][]byte, fetchedAt time.Time, complete bool, zone string) (Entry, error) {
+// CompleteOn reports whether day d of the entry was complete when fetched.
+func (e Entry) CompleteOn(d dates.Date) bool {
+	return !e.CompleteThrough.IsZero() && !d.After(e.CompleteThrough)
+}
+
+// Complete reports whether every day of the entry was complete.
+func (e Entry) Complete() bool { return e.CompleteOn(e.To) }
+
+// Put stores a response and journals it: completeThrough is the last day
+// the device had fully synced at fetchedAt. It is safe for concurrent use.
+func (c *Cache) Put(req dataset.Request, pages [][]byte, fetchedAt time.Time, completeThrough dates.Date, zone string) (Entry, error) {
 	if strings.Contains(req.Key, "..") || strings.HasPrefix(req.Key, "/") {
 		return Entry{}, fmt.Errorf("raw cache: invalid key %q", req.Key)
 	}
@@ -183,7 +193,7 @@ func (c *Cache) Put(req dataset.Request, pages [][]byte, fetchedAt time.Time, co
 		return Entry{}, fmt.Errorf("raw cache: %w", err)
 	}
 	e := Entry{Key: req.Key, Days: req.Days, From: req.Days.From, To: req.Days.To,
-		FetchedAt: fetchedAt.UTC(), Complete: complete, Zone: zone, Pages: len(pages), Bytes: n}
+		FetchedAt: fetchedAt.UTC(), CompleteThrough: completeThrough, Zone: zone, Pages: len(pages), Bytes: n}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()

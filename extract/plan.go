@@ -20,10 +20,43 @@ type Plan struct {
 	Reused int
 }
 
+// indexByKind maps request kind → day → the latest entry carrying it.
+func indexByKind(entries []Entry) map[string]map[dates.Date]Entry {
+	byKind := map[string]map[dates.Date]Entry{}
+	for _, e := range entries { // oldest first, so later ones overwrite
+		k := Kind(e.Key)
+		m := byKind[k]
+		if m == nil {
+			m = map[dates.Date]Entry{}
+			byKind[k] = m
+		}
+		e.Days.Each(func(d dates.Date) { m[d] = e })
+	}
+	return byKind
+}
+
+// covered reports whether every day of req is already held complete by
+// cached answers of the same kind (the same key, or other spans of the
+// same endpoint), so sending req would fetch nothing new.
+func covered(held map[string]map[dates.Date]Entry, req dataset.Request) bool {
+	m := held[Kind(req.Key)]
+	if m == nil {
+		return false
+	}
+	ok := true
+	req.Days.Each(func(d dates.Date) {
+		if e, has := m[d]; !has || !e.CompleteOn(d) {
+			ok = false
+		}
+	})
+	return ok
+}
+
 // PlanRequests computes the fewest requests that cover need (per dataset,
 // the days to fetch): each dataset plans its requests over each contiguous
 // run of days, and requests with the same key are sent once. A request whose
-// complete answer is already cached is not sent again unless refetch.
+// days are all held complete in the cache by answers of the same kind is
+// not sent again unless refetch.
 func PlanRequests(ds []*dataset.Dataset, src dataset.Source, o dataset.Options, need map[string][]dates.Date, c *Cache, refetch bool) Plan {
 	p := Plan{PerDataset: map[string]int{}, Serves: map[string][]string{}}
 	byKey := map[string]dataset.Request{}
@@ -41,12 +74,14 @@ func PlanRequests(ds []*dataset.Dataset, src dataset.Source, o dataset.Options, 
 			}
 		}
 	}
-	for key, req := range byKey {
-		if c != nil && !refetch {
-			if e, ok := c.Lookup(key); ok && e.Complete {
-				p.Reused++
-				continue
-			}
+	var held map[string]map[dates.Date]Entry
+	if c != nil && !refetch {
+		held = indexByKind(c.Entries())
+	}
+	for _, req := range byKey {
+		if held != nil && covered(held, req) {
+			p.Reused++
+			continue
 		}
 		p.Requests = append(p.Requests, req)
 	}

@@ -86,17 +86,7 @@ func setOf(names []string) map[string]bool {
 // complete set of responses under this run's options wins; failing that,
 // the most recent under any options.
 func DeriveState(entries []Entry, ds []*dataset.Dataset, src dataset.Source, o dataset.Options, all []string) State {
-	// kind → day → latest entry covering it.
-	byKind := map[string]map[dates.Date]Entry{}
-	for _, e := range entries { // oldest first, so later ones overwrite
-		k := Kind(e.Key)
-		m := byKind[k]
-		if m == nil {
-			m = map[dates.Date]Entry{}
-			byKind[k] = m
-		}
-		e.Days.Each(func(d dates.Date) { m[d] = e })
-	}
+	byKind := indexByKind(entries)
 	st := State{}
 	for _, d := range ds {
 		alts := alternatives(d, src, o, all)
@@ -122,7 +112,7 @@ func DeriveState(entries []Entry, ds []*dataset.Dataset, src dataset.Source, o d
 						break
 					}
 					cand.Keys = append(cand.Keys, e.Key)
-					cand.Complete = cand.Complete && e.Complete
+					cand.Complete = cand.Complete && e.CompleteOn(day)
 					if e.Seq > cand.seq {
 						cand.seq, cand.FetchedAt, cand.Zone = e.Seq, e.FetchedAt, e.Zone
 					}
