@@ -1,0 +1,146 @@
+package dataset
+
+import (
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/fitexport/fitexport/transform"
+)
+
+// sleep_sessions: one row per sleep log (main sleep and naps), from the
+// sleep range answers (see sleep.go for requests and time zones). The
+// per-level minutes come from levels.summary: deep/light/rem/wake for
+// "stages" logs, asleep/restless/awake for "classic" ones; the other type's
+// columns are null.
+func sleepSessions() *Dataset {
+	optI32 := func(name, doc, unit string) arrow.Field { return transform.Int32(name, true, doc, unit) }
+	return &Dataset{
+		Name:    "sleep_sessions",
+		Doc:     "One row per sleep log (main sleep and naps) with its times, durations, efficiency and minutes per sleep level.",
+		Kind:    Sessions,
+		Version: 1,
+		Schema: arrow.NewSchema([]arrow.Field{
+			transform.Int64("log_id", false, "Fitbit's id of the sleep log.", ""),
+			transform.DateOfSleep(),
+			transform.StartUTC(),
+			transform.StartLocal(),
+			transform.EndUTC(),
+			transform.EndLocal(),
+			transform.Int64("duration_ms", false, "Length of the session.", "ms"),
+			optI32("minutes_asleep", "Minutes asleep.", "min"),
+			optI32("minutes_awake", "Minutes awake (or restless) during the session.", "min"),
+			optI32("minutes_to_fall_asleep", "Minutes from the start to falling asleep.", "min"),
+			optI32("minutes_after_wakeup", "Minutes from waking up to the end.", "min"),
+			optI32("time_in_bed_min", "Time in bed.", "min"),
+			optI32("efficiency", "Fitbit's sleep efficiency score.", "%"),
+			transform.Bool("is_main_sleep", true, "Whether Fitbit counts this log as the day's main sleep."),
+			transform.String("type", true, "stages (deep/light/rem/wake) or classic (asleep/restless/awake)."),
+			transform.String("log_type", true, "auto_detected or manual."),
+			optI32("info_code", "Fitbit's info code (0 = enough data for stages).", ""),
+			optI32("deep_min", "Minutes in deep sleep (stages logs).", "min"),
+			optI32("light_min", "Minutes in light sleep (stages logs).", "min"),
+			optI32("rem_min", "Minutes in REM sleep (stages logs).", "min"),
+			optI32("wake_min", "Minutes awake (stages logs).", "min"),
+			optI32("asleep_min", "Minutes asleep (classic logs).", "min"),
+			optI32("restless_min", "Minutes restless (classic logs).", "min"),
+			optI32("awake_min", "Minutes awake (classic logs).", "min"),
+		}, nil),
+		Sources: map[Source]Spec{Fitbit: {
+			Scopes:    []string{"sleep"},
+			Requests:  sleepRequests,
+			Transform: sleepSessionsTransform,
+		}},
+	}
+}
+
+// sleepLevelColumns maps levels.summary keys to columns, by log type.
+func sleepLevelColumns() map[string][]string {
+	return map[string][]string{
+		"stages":  {"deep", "light", "rem", "wake"},
+		"classic": {"asleep", "restless", "awake"},
+	}
+}
+
+func sleepSessionsTransform(in Input, b *array.RecordBuilder) error {
+	logs, err := sleepLogs(in)
+	if err != nil {
+		return err
+	}
+	c := transform.ColsOf(b)
+	id, day := c.Int64("log_id"), c.Date32("date_of_sleep")
+	su, sl, eu, el := c.Timestamp("start_utc"), c.Timestamp("start_local"), c.Timestamp("end_utc"), c.Timestamp("end_local")
+	dur := c.Int64("duration_ms")
+	ints := []struct {
+		col  transform.Int32Builder
+		name string
+		get  func(r *sleepLogJSON) transform.Num
+	}{
+		{c.Int32("minutes_asleep"), "minutesAsleep", func(r *sleepLogJSON) transform.Num { return r.MinutesAsleep }},
+		{c.Int32("minutes_awake"), "minutesAwake", func(r *sleepLogJSON) transform.Num { return r.MinutesAwake }},
+		{c.Int32("minutes_to_fall_asleep"), "minutesToFallAsleep", func(r *sleepLogJSON) transform.Num { return r.MinutesToFallAsleep }},
+		{c.Int32("minutes_after_wakeup"), "minutesAfterWakeup", func(r *sleepLogJSON) transform.Num { return r.MinutesAfterWakeup }},
+		{c.Int32("time_in_bed_min"), "timeInBed", func(r *sleepLogJSON) transform.Num { return r.TimeInBed }},
+		{c.Int32("efficiency"), "efficiency", func(r *sleepLogJSON) transform.Num { return r.Efficiency }},
+	}
+	main, typ, logType, info := c.Bool("is_main_sleep"), c.String("type"), c.String("log_type"), c.Int32("info_code")
+	levels := []string{"deep", "light", "rem", "wake", "asleep", "restless", "awake"}
+	levelCols := make([]transform.Int32Builder, len(levels))
+	for i, l := range levels {
+		levelCols[i] = c.Int32(l + "_min")
+	}
+	byType := sleepLevelColumns()
+	for _, lg := range logs {
+		r := lg.raw
+		p := transform.Parser{Dataset: in.Dataset, Day: lg.day}
+		vals := make([]*int32, len(ints))
+		for i, f := range ints {
+			vals[i] = p.OptInt32(f.name, f.get(r))
+		}
+		infoCode := p.OptInt32("infoCode", r.InfoCode)
+		lv := make([]*int32, len(levels))
+		if r.Type != nil {
+			for _, l := range byType[*r.Type] {
+				if s, ok := r.Levels.Summary[l]; ok {
+					for i, name := range levels {
+						if name == l {
+							lv[i] = p.OptInt32("levels.summary."+l+".minutes", s.Minutes)
+						}
+					}
+				}
+			}
+		}
+		if p.Err != nil {
+			return p.Err
+		}
+		id.Append(lg.id)
+		day.AppendDate(lg.day)
+		su.Append(arrow.Timestamp(lg.startUTC))
+		sl.Append(arrow.Timestamp(lg.startWall))
+		eu.Append(arrow.Timestamp(lg.endUTC))
+		el.Append(arrow.Timestamp(lg.endWall))
+		dur.Append(lg.durationMS)
+		for i, f := range ints {
+			f.col.AppendOpt(vals[i])
+		}
+		if r.IsMainSleep != nil {
+			main.Append(*r.IsMainSleep)
+		} else {
+			main.AppendNull()
+		}
+		appendOptString(typ, r.Type)
+		appendOptString(logType, r.LogType)
+		info.AppendOpt(infoCode)
+		for i := range levels {
+			levelCols[i].AppendOpt(lv[i])
+		}
+	}
+	return nil
+}
+
+func appendOptString(b *array.StringBuilder, s *string) {
+	if s == nil {
+		b.AppendNull()
+	} else {
+		b.Append(*s)
+	}
+}
