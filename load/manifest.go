@@ -26,11 +26,16 @@ const Tool = "fitexport"
 // datasets are keyed by name (sorted by encoding/json) and files sorted by
 // path when written.
 type Manifest struct {
-	FormatVersion int                      `json:"format_version"`
-	Tool          string                   `json:"tool"`
-	Source        string                   `json:"source"`
-	Format        string                   `json:"format"`
-	Datasets      map[string]*DatasetEntry `json:"datasets"`
+	FormatVersion int    `json:"format_version"`
+	Tool          string `json:"tool"`
+	Source        string `json:"source"`
+	Format        string `json:"format"`
+	// User is the user id whose data the folder holds.
+	User string `json:"user,omitempty"`
+	// Options are the export choices that shape rows (heart_detail), so
+	// that `fitexport rebuild` reproduces the online run.
+	Options  map[string]string        `json:"options,omitempty"`
+	Datasets map[string]*DatasetEntry `json:"datasets"`
 }
 
 // DatasetEntry describes one dataset's files.

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"sort"
 	"sync"
@@ -72,6 +73,10 @@ type Job struct {
 	Zone     *time.Location
 	Refetch  bool
 	DryRun   bool
+	// Deadline: no request starts after it (the run stops, resumable).
+	Deadline time.Time
+	// Force rewrites every month partition, changed or not (rebuild).
+	Force bool
 	// Concurrency bounds requests in flight (default 4).
 	Concurrency int
 	// Alloc is the Arrow allocator (tests pass a checked one).
@@ -173,6 +178,50 @@ func (j Job) withDefaults() Job {
 	return j
 }
 
+// Build rewrites the outputs from the raw cache alone: no network, no
+// token. It is `fitexport rebuild`; with Force every month is rewritten.
+func Build(ctx context.Context, job Job) (*Result, error) {
+	j := job.withDefaults()
+	cache, err := extract.OpenCache(path.Join(j.OutDir, RawDir), j.SourceName, j.User)
+	if err != nil {
+		return nil, err
+	}
+	defer cache.Close()
+	res := &Result{Datasets: map[string]*DatasetResult{}, Skipped: map[string]string{}}
+	for _, d := range j.Datasets {
+		res.Datasets[d.Name] = &DatasetResult{}
+	}
+	return res, j.build(ctx, cache, res)
+}
+
+// CachedUsers lists the source/user pairs the raw cache under outDir holds.
+func CachedUsers(outDir string) ([][2]string, error) {
+	root := path.Join(outDir, RawDir)
+	srcs, err := os.ReadDir(root)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out [][2]string
+	for _, s := range srcs {
+		if !s.IsDir() {
+			continue
+		}
+		users, err := os.ReadDir(path.Join(root, s.Name()))
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if u.IsDir() {
+				out = append(out, [2]string{s.Name(), u.Name()})
+			}
+		}
+	}
+	return out, nil
+}
+
 // LastSyncedDay is the last day that ended before lastSync in zone.
 func LastSyncedDay(lastSync time.Time, zone *time.Location) dates.Date {
 	d := dates.In(lastSync, zone)
@@ -185,9 +234,12 @@ func LastSyncedDay(lastSync time.Time, zone *time.Location) dates.Date {
 // dayEnd is the instant the local day d ends (the next local midnight).
 func dayEnd(d dates.Date, zone *time.Location) time.Time { return d.AddDays(1).Time(zone) }
 
-// complete reports whether every day of r had ended before the last sync.
-func (j Job) complete(r dates.Range) bool {
-	return !j.LastSync.IsZero() && !dayEnd(r.To, j.Zone).After(j.LastSync)
+// completeThrough is the last day that had ended before the last sync.
+func (j Job) completeThrough() dates.Date {
+	if j.LastSync.IsZero() {
+		return dates.Date{}
+	}
+	return LastSyncedDay(j.LastSync, j.Zone)
 }
 
 // need decides the days to fetch per dataset.
@@ -207,17 +259,23 @@ func (j Job) need(st extract.State) (dates.Range, map[string][]dates.Date, error
 		if from.IsZero() {
 			// Continue after the last complete day; fetch earlier
 			// incomplete days again.
-			var last dates.Date
+			var last, first dates.Date
 			for _, day := range st.Days(d.Name) {
+				if first.IsZero() {
+					first = day
+				}
 				if st.Satisfied(d.Name, day) {
 					last = day
 				} else if day.Before(to) || day == to {
 					earlier = append(earlier, day)
 				}
 			}
-			if last.IsZero() {
-				from = j.Since
-			} else {
+			switch {
+			case last.IsZero() && first.IsZero():
+				from = j.Since // a first run
+			case last.IsZero():
+				from = first // nothing complete yet: from the first day held
+			default:
 				from = last.AddDays(1)
 			}
 		}
@@ -264,6 +322,12 @@ func (j Job) fetch(ctx context.Context, f Fetcher, cache *extract.Cache, plan ex
 		if stopped() || gctx.Err() != nil {
 			break
 		}
+		if !j.Deadline.IsZero() && !j.Now().Before(j.Deadline) {
+			mu.Lock()
+			stopErr = fmt.Errorf("deadline reached: %w", extract.ErrStopped)
+			mu.Unlock()
+			break
+		}
 		mu.Lock()
 		skip := false
 		for _, ds := range plan.Serves[req.Key] {
@@ -302,7 +366,7 @@ func (j Job) fetch(ctx context.Context, f Fetcher, cache *extract.Cache, plan ex
 			case err != nil:
 				return fmt.Errorf("fetch %s: %w", req.Key, err)
 			}
-			if _, err := cache.Put(req, pages, j.Now(), j.complete(req.Days), zone); err != nil {
+			if _, err := cache.Put(req, pages, j.Now(), j.completeThrough(), zone); err != nil {
 				return err
 			}
 			mu.Lock()
@@ -333,7 +397,8 @@ func (j Job) build(ctx context.Context, cache *extract.Cache, res *Result) error
 	}
 	formatChanged := man.Format != "" && man.Format != string(j.Format)
 	man.Tool, man.FormatVersion = "fitexport", 1
-	man.Source, man.Format = j.SourceName, string(j.Format)
+	man.Source, man.Format, man.User = j.SourceName, string(j.Format), j.User
+	man.Options = map[string]string{"heart_detail": j.Options.HeartDetail}
 	if man.Datasets == nil {
 		man.Datasets = map[string]*load.DatasetEntry{}
 	}
@@ -406,7 +471,7 @@ func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, cache *extrac
 		fp := fingerprint(mdays, days)
 		p := load.PartitionPath(d.Name, m, j.Format)
 		old, ok := entry.Months[m]
-		if ok && old.Fingerprint == fp {
+		if ok && old.Fingerprint == fp && !j.Force {
 			if _, err := j.Out.Stat(p); err == nil || old.Rows == 0 {
 				continue
 			}

@@ -142,8 +142,10 @@ func newRootCmd(app *App) *cobra.Command {
 	root.AddCommand(
 		newExportCmd(app, &export),
 		newDatasetsCmd(app),
+		newRebuildCmd(app),
 		newVersionCmd(app),
 		newAuthCmd(app),
+		newSandboxCmd(app),
 	)
 	return root
 }

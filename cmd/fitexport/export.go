@@ -214,7 +214,7 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 		Datasets: ds, AllNames: reg.Names(), Options: opts, Format: c.format,
 		OutDir: c.outDir, From: c.from, To: c.to, Since: since,
 		LastSync: prof.LastSync, Zone: prof.Zone, Refetch: f.refetch, DryRun: f.dryRun,
-		Concurrency: f.concurrency, Log: log, Now: app.Now,
+		Concurrency: f.concurrency, Log: log, Now: app.Now, Deadline: so.deadline,
 	}
 	if !f.quiet && !f.dryRun {
 		job.Progress = newProgress(app, log)

@@ -1,0 +1,302 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fitexport/fitexport/dates"
+	"github.com/fitexport/fitexport/load"
+	"github.com/fitexport/fitexport/sim"
+)
+
+// TestMain lets tests run the test binary as the fitexport command, so
+// tests that need a process boundary (kill -9) drive a real process.
+func TestMain(m *testing.M) {
+	if os.Getenv("FITEXPORT_TEST_AS_MAIN") == "1" {
+		os.Exit(Main(os.Args[1:], defaultApp()))
+	}
+	os.Exit(m.Run())
+}
+
+var dayInPath = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+
+// intradayDays returns, per day, how often the heart intraday endpoint was
+// asked for it since the previous call (a proxy for "that day was fetched").
+type pathCounter struct {
+	w    *world
+	seen map[string]int
+}
+
+func newPathCounter(w *world) *pathCounter { return &pathCounter{w: w, seen: map[string]int{}} }
+
+// heartDays returns the days whose heart intraday was requested since the
+// last call, sorted.
+func (p *pathCounter) heartDays() []string {
+	now := p.w.sim.Stats(p.w.user).ByPath
+	var out []string
+	for path, n := range now {
+		if strings.Contains(path, "/activities/heart/date/") && strings.Contains(path, "/1d/") && n > p.seen[path] {
+			out = append(out, dayInPath.FindString(path))
+		}
+	}
+	for path, n := range now {
+		p.seen[path] = n
+	}
+	sort.Strings(out)
+	return out
+}
+
+func syncAfter(d string, zone *time.Location) time.Time {
+	return dates.MustParse(d).AddDays(1).Time(zone).Add(30 * time.Minute)
+}
+
+func daysOf(from, to string) []string {
+	var out []string
+	dates.Range{From: dates.MustParse(from), To: dates.MustParse(to)}.Each(func(d dates.Date) { out = append(out, d.String()) })
+	return out
+}
+
+// TestNightlyIncrementalAndLateSync runs "nights" the way the README's
+// workflow does: no dates, the tracker syncing a little further each night.
+func TestNightlyIncrementalAndLateSync(t *testing.T) {
+	w := newWorld(t, "SIM001", sim.Config{})
+	zone := w.sim.Truth(w.user).Zone()
+	pc := newPathCounter(w)
+	out := t.TempDir()
+	sets := "heart_rate,steps,resting_heart_rate,sleep_sessions,daily_activity"
+	exportArgs := func(extra ...string) []string {
+		return append([]string{"--out", out, "--quiet", "--datasets", sets}, extra...)
+	}
+
+	// Night 1: days 1–6; the tracker synced in the middle of day 6.
+	w.sim.SetLastSync(w.user, dates.MustParse("2026-10-06").Time(zone).Add(9*time.Hour))
+	if code, _, e := w.run(exportArgs("--from", "2026-10-01", "--to", "2026-10-06")...); code != 0 {
+		t.Fatalf("night 1: exit %d: %s", code, e)
+	}
+	if got := pc.heartDays(); fmt.Sprint(got) != fmt.Sprint(daysOf("2026-10-01", "2026-10-06")) {
+		t.Fatalf("night 1 fetched %v", got)
+	}
+	// Night 2, on day 10: synced through day 9 → day 6 again (it was
+	// incomplete) and days 7–9, nothing else.
+	w.sim.SetLastSync(w.user, syncAfter("2026-10-09", zone))
+	if code, _, e := w.run(exportArgs()...); code != 0 {
+		t.Fatalf("night 2: exit %d: %s", code, e)
+	}
+	if got := pc.heartDays(); fmt.Sprint(got) != fmt.Sprint(daysOf("2026-10-06", "2026-10-09")) {
+		t.Fatalf("night 2 fetched %v, want days 6–9", got)
+	}
+	// Night 3: nothing new synced → no data request at all.
+	before := w.sim.Stats(w.user).Requests
+	if code, _, e := w.run(exportArgs()...); code != 0 {
+		t.Fatalf("night 3: exit %d: %s", code, e)
+	}
+	if n := w.sim.Stats(w.user).Requests - before; n != 2 {
+		t.Fatalf("night 3 sent %d requests, want 2 (profile, devices)", n)
+	}
+	// The output equals the ground truth of days 1–9, no duplicates.
+	want := truthRows(w.sim.Truth(w.user), dates.Range{From: dates.MustParse("2026-10-01"), To: dates.MustParse("2026-10-09")})
+	for _, ds := range strings.Split(sets, ",") {
+		compareDataset(t, ds, readDataset(t, out, ds, load.Parquet), want[ds])
+	}
+}
+
+// TestBudgetsStopResumably: --max-requests and --deadline stop with exit 3
+// and a consistent output; resuming completes with no request repeated.
+func TestBudgetsStopResumably(t *testing.T) {
+	w := newWorld(t, "SIM002", sim.Config{})
+	out := t.TempDir()
+	args := []string{"--from", "2026-10-01", "--to", "2026-10-20", "--out", out, "--quiet", "--datasets", "heart_rate,steps"}
+	ref := t.TempDir()
+	if code, _, e := w.run(append(args[:len(args)-5:len(args)-5], "--out", ref, "--quiet", "--datasets", "heart_rate,steps")...); code != 0 {
+		t.Fatalf("reference run: exit %d: %s", code, e)
+	}
+	start := w.sim.Stats(w.user).Requests
+	code, _, stderr := w.run(append(args, "--max-requests", "15", "--concurrency", "1")...)
+	if code != 3 || !strings.Contains(stderr, "run the same command again") {
+		t.Fatalf("budget run: exit %d, stderr %q; want 3", code, stderr)
+	}
+	m, err := load.ReadManifest(load.DirFS(out), load.ManifestPath)
+	if err != nil || m.Datasets["heart_rate"] == nil {
+		t.Fatalf("manifest after a budget stop: %v %v", m, err)
+	}
+	if rows := readDataset(t, out, "heart_rate", load.Parquet); int64(len(rows)) != m.Datasets["heart_rate"].Rows || len(rows) == 0 {
+		t.Fatalf("after the stop: %d heart rows on disk, manifest says %d", len(rows), m.Datasets["heart_rate"].Rows)
+	}
+	// A deadline already spent stops before any data request.
+	if code, _, _ := w.run(append(args, "--deadline", "1ns")...); code != 3 {
+		t.Fatalf("deadline run: exit %d, want 3", code)
+	}
+	if code, _, e := w.run(args...); code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, e)
+	}
+	// 40 data requests in all, plus profile and devices for the budget
+	// run and the resume (the spent deadline stops before the profile).
+	if used := w.sim.Stats(w.user).Requests - start; used != 40+2*2 {
+		t.Fatalf("budget, deadline and resume runs sent %d requests, want %d", used, 40+4)
+	}
+	if snapshot(t, out) != snapshot(t, ref) {
+		t.Fatalf("resumed output differs from an uninterrupted run")
+	}
+}
+
+// TestRebuildEqualsOnlineOutput: rebuild from the raw cache, with no network
+// and no token, writes the same bytes the online run wrote, in any format.
+func TestRebuildEqualsOnlineOutput(t *testing.T) {
+	w := newWorld(t, "SIM001", sim.Config{})
+	out, csvOut := t.TempDir(), t.TempDir()
+	common := []string{"--from", "2026-10-20", "--to", "2026-11-02", "--quiet", "--heart-detail", "1sec"}
+	if code, _, e := w.run(append(common, "--out", out)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	if code, _, e := w.run(append(common, "--out", csvOut, "--format", "csv")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	online, onlineCSV := snapshot(t, out), snapshot(t, csvOut)
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if e.Name() != "_fitexport" {
+			os.RemoveAll(filepath.Join(out, e.Name()))
+		}
+	}
+	w.env = map[string]string{"FITEXPORT_HOME": t.TempDir()} // no token, no API
+	if code, _, e := w.run("rebuild", "--out", out, "--quiet"); code != 0 {
+		t.Fatalf("rebuild: exit %d: %s", code, e)
+	}
+	if snapshot(t, out) != online {
+		t.Fatalf("rebuilt parquet differs from the online run's")
+	}
+	if code, _, e := w.run("rebuild", "--out", out, "--quiet", "--format", "csv"); code != 0 {
+		t.Fatalf("rebuild csv: exit %d: %s", code, e)
+	}
+	if snapshot(t, out) != onlineCSV {
+		t.Fatalf("rebuilt csv differs from an online csv run")
+	}
+}
+
+// TestReportMatchesSimulatorCounts: the JSON report's numbers are the
+// simulator's own.
+func TestReportMatchesSimulatorCounts(t *testing.T) {
+	w := newWorld(t, "SIM002", sim.Config{})
+	w.sim.SetFault(sim.Fault{Kind: sim.Fault5xx, Every: 7, Count: 3})
+	out := t.TempDir()
+	rep := filepath.Join(t.TempDir(), "report.json")
+	before := w.sim.Stats(w.user)
+	code, _, e := w.run("--from", "2026-10-01", "--to", "2026-10-10", "--out", out, "--quiet", "--report", rep)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+	after := w.sim.Stats(w.user)
+	var r reportFile
+	b, err := os.ReadFile(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Requests != int64(after.Requests-before.Requests) {
+		t.Errorf("report requests %d, simulator counted %d", r.Requests, after.Requests-before.Requests)
+	}
+	if r.Retries < 3 || r.RateLimits != int64(after.Status429-before.Status429) || r.ExitCode != 0 || r.Reason != "done" {
+		t.Errorf("report: retries %d (want ≥3), 429s %d (sim %d), exit %d %q", r.Retries, r.RateLimits, after.Status429-before.Status429, r.ExitCode, r.Reason)
+	}
+	m, _ := load.ReadManifest(load.DirFS(out), load.ManifestPath)
+	for name, d := range r.Datasets {
+		if d.Rows != m.Datasets[name].Rows || d.DaysComplete != 10 {
+			t.Errorf("%s: report rows %d days complete %d; manifest rows %d", name, d.Rows, d.DaysComplete, m.Datasets[name].Rows)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "_fitexport", "last-report.json")); err != nil {
+		t.Errorf("last report not kept: %v", err)
+	}
+}
+
+// TestKillNineAnywhere kills the exporter with SIGKILL at 20 seeded random
+// moments, then lets a run finish: the output is byte-identical to an
+// uninterrupted run's, and all runs together sent at most the minimum plus
+// one request per kill (plus profile and devices per run).
+func TestKillNineAnywhere(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	// A tight quota (20 per second) makes the export last a few seconds,
+	// so the kills land all over it: while fetching, waiting for the rate
+	// limit, writing partitions and the manifest.
+	w := newWorld(t, "SIM001", sim.Config{Quota: 20})
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One request in flight: a kill loses at most the one answer it
+	// interrupts (with --concurrency N, up to N).
+	args := []string{"--from", "2026-09-01", "--to", "2026-10-31", "--quiet", "--concurrency", "1",
+		"--datasets", "heart_rate,steps,sleep_stages,daily_activity"}
+	ref := t.TempDir()
+	start := w.sim.Stats(w.user).Requests
+	if code, _, e := w.run(append(args, "--out", ref)...); code != 0 {
+		t.Fatalf("reference: exit %d: %s", code, e)
+	}
+	minimum := w.sim.Stats(w.user).Requests - start - 2
+
+	out := t.TempDir()
+	env := os.Environ()
+	env = append(env, "FITEXPORT_TEST_AS_MAIN=1")
+	for k, v := range w.env {
+		env = append(env, k+"="+v)
+	}
+	rng := rand.New(rand.NewSource(42))
+	start = w.sim.Stats(w.user).Requests
+	runs, kills := 0, 0
+	for kills < 20 {
+		cmd := exec.Command(exe, append(args, "--out", out)...)
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		runs++
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("run %d failed before its kill: %v", runs, err)
+			}
+			// It finished before its kill point: later runs have nothing
+			// left to fetch, and kills then land in idle runs.
+		case <-time.After(time.Duration(5+rng.Intn(600)) * time.Millisecond):
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+			kills++
+		}
+		if runs > 200 {
+			t.Fatalf("too many runs")
+		}
+	}
+	cmd := exec.Command(exe, append(args, "--out", out)...)
+	cmd.Env = env
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("final run: %v: %s", err, b)
+	}
+	runs++
+	used := w.sim.Stats(w.user).Requests - start
+	if used > minimum+kills+2*runs {
+		t.Errorf("%d runs (%d killed) sent %d requests; minimum %d + 1 per kill + 2 per run = %d", runs, kills, used, minimum, minimum+kills+2*runs)
+	}
+	t.Logf("%d runs, %d kills, %d requests (minimum %d), 429s %d", runs, kills, used, minimum, w.sim.Stats(w.user).Status429)
+	if snapshot(t, out) != snapshot(t, ref) {
+		t.Fatalf("output after kills differs from an uninterrupted run")
+	}
+	if left, _ := filepath.Glob(filepath.Join(out, "*", "month=*", ".*")); len(left) != 0 {
+		t.Fatalf("temp files left behind: %v", left)
+	}
+}
