@@ -106,6 +106,9 @@ func DefaultOptions() Options {
 type Response struct {
 	Request Request
 	Pages   [][]byte
+	// FetchedAt is when the answer arrived; LastSync the tracker's last
+	// sync then (zero when unknown).
+	FetchedAt, LastSync time.Time
 }
 
 // Input is what a transform gets: the responses that carry a span of days,

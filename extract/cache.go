@@ -53,9 +53,11 @@ type Entry struct {
 	CompleteThrough dates.Date `json:"complete_through,omitzero"`
 	// Zone is the IANA zone the user's profile had at fetch time; the
 	// response's wall-clock times are read in it.
-	Zone  string `json:"zone"`
-	Pages int    `json:"pages"`
-	Bytes int64  `json:"bytes"`
+	Zone string `json:"zone"`
+	// LastSync is the tracker's last sync at fetch time.
+	LastSync time.Time `json:"last_sync,omitzero"`
+	Pages    int       `json:"pages"`
+	Bytes    int64     `json:"bytes"`
 	// Seq orders entries fetched at the same instant (journal line number).
 	Seq int `json:"seq"`
 }
@@ -158,9 +160,19 @@ func (e Entry) CompleteOn(d dates.Date) bool {
 // Complete reports whether every day of the entry was complete.
 func (e Entry) Complete() bool { return e.CompleteOn(e.To) }
 
-// Put stores a response and journals it: completeThrough is the last day
-// the device had fully synced at fetchedAt. It is safe for concurrent use.
-func (c *Cache) Put(req dataset.Request, pages [][]byte, fetchedAt time.Time, completeThrough dates.Date, zone string) (Entry, error) {
+// Meta is what is known about a response when it is stored.
+type Meta struct {
+	FetchedAt time.Time
+	// CompleteThrough is the last day the device had fully synced.
+	CompleteThrough dates.Date
+	// LastSync is the tracker's last sync instant.
+	LastSync time.Time
+	// Zone is the user's IANA zone.
+	Zone string
+}
+
+// Put stores a response and journals it. It is safe for concurrent use.
+func (c *Cache) Put(req dataset.Request, pages [][]byte, m Meta) (Entry, error) {
 	if strings.Contains(req.Key, "..") || strings.HasPrefix(req.Key, "/") {
 		return Entry{}, fmt.Errorf("raw cache: invalid key %q", req.Key)
 	}
@@ -193,7 +205,8 @@ func (c *Cache) Put(req dataset.Request, pages [][]byte, fetchedAt time.Time, co
 		return Entry{}, fmt.Errorf("raw cache: %w", err)
 	}
 	e := Entry{Key: req.Key, Days: req.Days, From: req.Days.From, To: req.Days.To,
-		FetchedAt: fetchedAt.UTC(), CompleteThrough: completeThrough, Zone: zone, Pages: len(pages), Bytes: n}
+		FetchedAt: m.FetchedAt.UTC(), CompleteThrough: m.CompleteThrough, Zone: m.Zone, LastSync: m.LastSync.UTC(),
+		Pages: len(pages), Bytes: n}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -366,7 +366,7 @@ func (j Job) fetch(ctx context.Context, f Fetcher, cache *extract.Cache, plan ex
 			case err != nil:
 				return fmt.Errorf("fetch %s: %w", req.Key, err)
 			}
-			if _, err := cache.Put(req, pages, j.Now(), j.completeThrough(), zone); err != nil {
+			if _, err := cache.Put(req, pages, extract.Meta{FetchedAt: j.Now(), CompleteThrough: j.completeThrough(), LastSync: j.LastSync, Zone: zone}); err != nil {
 				return err
 			}
 			mu.Lock()
@@ -594,7 +594,8 @@ func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, cache *extract.Ca
 		if err != nil {
 			return load.FileInfo{}, nil, fmt.Errorf("%s: %w (delete it and run again to refetch)", d.Name, err)
 		}
-		in.Responses = append(in.Responses, dataset.Response{Request: dataset.Request{Key: e.Key, Days: e.Days}, Pages: pages})
+		in.Responses = append(in.Responses, dataset.Response{Request: dataset.Request{Key: e.Key, Days: e.Days}, Pages: pages,
+			FetchedAt: e.FetchedAt, LastSync: e.LastSync})
 	}
 	b := array.NewRecordBuilder(j.Alloc, d.Schema)
 	defer b.Release()
