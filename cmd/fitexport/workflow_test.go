@@ -38,7 +38,7 @@ func TestReadmeNightlyWorkflow(t *testing.T) {
 		Now: func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }})
 	zone := w.sim.Truth(w.user).Zone()
 	_, secret := w.sim.IssueTokens(w.user, sim.SandboxClient.ID, nil) // what the user pasted into the secret
-	cache := t.TempDir()                                               // actions/cache
+	cache := t.TempDir()                                              // actions/cache
 
 	night := func(n int, syncedThrough string) string {
 		ws := t.TempDir() // a fresh runner workspace
