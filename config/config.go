@@ -72,6 +72,7 @@ var GoogleScopes = []string{
 	"https://www.googleapis.com/auth/googlehealth.health_metrics_and_measurements.readonly",
 	"https://www.googleapis.com/auth/googlehealth.sleep.readonly",
 	"https://www.googleapis.com/auth/googlehealth.profile.readonly",
+	"https://www.googleapis.com/auth/googlehealth.settings.readonly",
 }
 
 // DefaultScopes returns a copy of the default scopes of a source.
