@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fitexport/fitexport/dataset"
-	"github.com/fitexport/fitexport/dates"
 )
 
 func newDatasetsCmd(app *App) *cobra.Command {
@@ -39,7 +38,7 @@ func newDatasetsCmd(app *App) *cobra.Command {
 					cols = append(cols, f.Name)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, d.Kind, strings.Join(spec.Scopes, " "),
-					cost(d.Name, spec), strings.Join(cols, ", "))
+					dataset.RequestCost(d, src, dataset.DefaultOptions()), strings.Join(cols, ", "))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
@@ -55,22 +54,4 @@ func newDatasetsCmd(app *App) *cobra.Command {
 	cmd.Flags().StringVar(&source, "source", "fitbit", "source: fitbit, google-health or sandbox")
 	cmd.Flags().BoolVar(&schema, "schema", false, "also print every column with its type, unit and meaning (Markdown)")
 	return cmd
-}
-
-// cost describes a dataset's requests when it is exported alone, over a
-// year: "1/day" for intraday data, "4/year" for ranged endpoints.
-func cost(name string, spec dataset.Spec) string {
-	o := dataset.DefaultOptions()
-	o.Selected = map[string]bool{name: true}
-	from := dates.MustParse("2025-01-01")
-	r := dates.Range{From: from, To: from.AddDays(364)}
-	n := len(spec.Requests(o, r))
-	switch {
-	case n == 0:
-		return "0"
-	case n >= r.Days():
-		return fmt.Sprintf("%d/day", n/r.Days())
-	default:
-		return fmt.Sprintf("%d/year", n)
-	}
 }

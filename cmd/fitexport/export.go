@@ -38,6 +38,8 @@ type exportFlags struct {
 	quiet           bool
 	concurrency     int
 	dailyRangeCap   int
+	googleMode      string
+	sandboxAPI      string
 }
 
 func (f *exportFlags) register(fs *pflag.FlagSet) {
@@ -57,6 +59,8 @@ func (f *exportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.report, "report", "", "write a JSON run report to this file")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress output")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "requests in flight")
+	fs.StringVar(&f.googleMode, "google-mode", "reconcile", "Google Health reads: reconcile (one merged stream, what the Fitbit app shows) or list (per-device points)")
+	fs.StringVar(&f.sandboxAPI, "sandbox-api", "fitbit", "the protocol --source sandbox speaks: fitbit or google-health")
 	fs.IntVar(&f.dailyRangeCap, "daily-range-cap", 1095, "days per daily time-series request (Fitbit documents 1095; lower it if the API refuses)")
 }
 
@@ -104,6 +108,12 @@ func (f *exportFlags) check(now time.Time) (checked, error) {
 	}
 	if c.format, err = load.ParseFormat(f.format); err != nil {
 		return c, usagef("--format: %v", err)
+	}
+	if f.googleMode != "reconcile" && f.googleMode != "list" {
+		return c, usagef("--google-mode %q: want reconcile or list", f.googleMode)
+	}
+	if f.sandboxAPI != "fitbit" && f.sandboxAPI != "google-health" {
+		return c, usagef("--sandbox-api %q: want fitbit or google-health", f.sandboxAPI)
 	}
 	if !heartDetails[f.heartDetail] {
 		return c, usagef("--heart-detail %q: want 1sec, 1min, 5min or 15min", f.heartDetail)
@@ -168,7 +178,7 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 	if f.quiet {
 		log = io.Discard
 	}
-	so := sessionOptions{source: f.source, profile: f.profile, maxRequests: f.maxRequests, log: log}
+	so := sessionOptions{source: f.source, profile: f.profile, maxRequests: f.maxRequests, log: log, sandboxAPI: f.sandboxAPI}
 	if f.deadline > 0 {
 		so.deadline = started.Add(f.deadline)
 	}
@@ -199,6 +209,7 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 	opts := dataset.DefaultOptions()
 	opts.HeartDetail = f.heartDetail
 	opts.DailyRangeCap = f.dailyRangeCap
+	opts.GoogleMode = f.googleMode
 	for _, d := range ds {
 		opts.Selected[d.Name] = true
 	}

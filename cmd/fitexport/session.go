@@ -37,9 +37,11 @@ type session struct {
 
 type sessionOptions struct {
 	source, profile string
-	maxRequests     int
-	deadline        time.Time
-	log             io.Writer
+	// sandboxAPI is the protocol the sandbox speaks: fitbit or google-health.
+	sandboxAPI  string
+	maxRequests int
+	deadline    time.Time
+	log         io.Writer
 }
 
 // userInfo is what a run needs to know about the user.
@@ -76,7 +78,7 @@ func openSession(ctx context.Context, app *App, o sessionOptions) (*session, err
 	var prof config.Profile
 	var store extract.TokenStore
 	if source == "sandbox" {
-		prof, store, err = s.startSandbox(app)
+		prof, store, err = s.startSandbox(app, o.sandboxAPI == "google-health")
 		if err != nil {
 			return nil, err
 		}
@@ -108,9 +110,16 @@ func openSession(ctx context.Context, app *App, o sessionOptions) (*session, err
 		if s.Name == "sandbox" {
 			s.window = sandboxWindow
 		}
+	case "google-health":
+		s.Protocol = dataset.Google
+		s.quota, s.window = 300, time.Minute
 	default:
 		s.Close()
-		return nil, usagef("source %s is not available in this build yet: use --source fitbit or sandbox", s.Name)
+		return nil, usagef("unknown source %q: want fitbit, google-health or sandbox", s.Name)
+	}
+	if s.Name == "sandbox" && o.sandboxAPI == "google-health" {
+		s.Protocol = dataset.Google
+		s.quota, s.window = 300, sandboxWindow
 	}
 	tok, err := store.Load()
 	if err != nil {
@@ -127,8 +136,12 @@ func openSession(ctx context.Context, app *App, o sessionOptions) (*session, err
 		return nil, usageError{err}
 	}
 	ts := extract.NewTokenSource(extract.TokenSourceConfig{Store: store, OAuth: oa, Log: logger})
+	base := prof.FitbitAPIURL
+	if s.Protocol == dataset.Google {
+		base = prof.GoogleHealthURL
+	}
 	s.client, err = extract.NewClient(extract.ClientConfig{
-		BaseURL: prof.FitbitAPIURL, HTTP: app.httpClient(), Tokens: ts,
+		BaseURL: base, HTTP: app.httpClient(), Tokens: ts,
 		Quota: s.quota, Window: s.window, MaxRequests: o.maxRequests, Deadline: o.deadline,
 		Log: logger, Source: s.Protocol,
 	})
@@ -143,8 +156,9 @@ func openSession(ctx context.Context, app *App, o sessionOptions) (*session, err
 // the session a fresh token for its first user, kept in a temporary store:
 // the real client stack (OAuth refresh, rate limiter, retries) runs against
 // it, with no account and no network.
-func (s *session) startSandbox(app *App) (config.Profile, extract.TokenStore, error) {
-	srv := sim.New(sim.Config{Seed: 1, Window: sandboxWindow, Now: app.Now})
+func (s *session) startSandbox(app *App, google bool) (config.Profile, extract.TokenStore, error) {
+	srv := sim.New(sim.Config{Seed: 1, Window: sandboxWindow, GoogleWindow: sandboxWindow, Now: app.Now,
+		Clients: []sim.Client{sim.SandboxClient, sim.SandboxGoogleClient}})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return config.Profile{}, nil, fmt.Errorf("sandbox: %w", err)
@@ -158,19 +172,26 @@ func (s *session) startSandbox(app *App) (config.Profile, extract.TokenStore, er
 	}
 	s.closers = append(s.closers, func() { os.RemoveAll(dir) })
 	user := sim.DefaultUsers()[0]
-	access, refresh := srv.IssueTokens(user.ID, sim.SandboxClient.ID, nil)
-	store := config.OpenStore(dir)
-	now := app.Now()
-	if err := store.Save(&config.Token{AccessToken: access, RefreshToken: refresh, Expiry: now.Add(8 * time.Hour),
-		Scopes: sim.AllScopes(), UserID: user.ID, TokenType: "Bearer", Source: "sandbox",
-		ClientID: sim.SandboxClient.ID, ObtainedAt: now}); err != nil {
-		return config.Profile{}, nil, err
-	}
 	base := "http://" + ln.Addr().String()
-	// The simulator speaks the Fitbit protocol, OAuth included.
+	// The simulator speaks the Fitbit (or Google) protocol, OAuth included.
 	prof := config.Profile{Name: "sandbox", Source: "fitbit", ClientID: sim.SandboxClient.ID,
 		ClientSecret: sim.SandboxClient.Secret, RedirectURL: sim.SandboxClient.RedirectURL,
-		FitbitAPIURL: base, FitbitAuthURL: base + "/oauth2/authorize"}
+		FitbitAPIURL: base, FitbitAuthURL: base + "/oauth2/authorize",
+		GoogleHealthURL: base + "/", GoogleAuthURL: base + "/google/o/oauth2/v2/auth", GoogleTokenURL: base + "/google/token"}
+	access, refresh := srv.IssueTokens(user.ID, sim.SandboxClient.ID, nil)
+	scopes, ttl := sim.AllScopes(), 8*time.Hour
+	if google {
+		prof.Source, prof.ClientID, prof.ClientSecret = "google-health", sim.SandboxGoogleClient.ID, sim.SandboxGoogleClient.Secret
+		access, refresh = srv.IssueGoogleTokens(user.ID, sim.SandboxGoogleClient.ID, nil)
+		scopes, ttl = config.DefaultScopes("google-health"), time.Hour
+	}
+	store := config.OpenStore(dir)
+	now := app.Now()
+	if err := store.Save(&config.Token{AccessToken: access, RefreshToken: refresh, Expiry: now.Add(ttl),
+		Scopes: scopes, UserID: user.ID, TokenType: "Bearer", Source: prof.Source,
+		ClientID: prof.ClientID, ObtainedAt: now}); err != nil {
+		return config.Profile{}, nil, err
+	}
 	return prof, store, nil
 }
 
@@ -196,8 +217,11 @@ func (s *session) Stats() extract.StatsSnapshot {
 }
 
 // Profile asks for the user's profile (time zone, member since) and devices
-// (last sync): two requests per run.
+// (last sync): two requests per run (three on Google Health).
 func (s *session) Profile(ctx context.Context) (userInfo, error) {
+	if s.Protocol == dataset.Google {
+		return s.googleProfile(ctx)
+	}
 	var u userInfo
 	body, err := s.client.Get(ctx, "/1/user/-/profile.json")
 	if err != nil {
@@ -307,4 +331,67 @@ func (s *session) ETA(n int) time.Duration {
 // QuotaText describes the quota for the plan printout.
 func (s *session) QuotaText() string {
 	return fmt.Sprintf("%d requests per %s per user", s.quota, s.window)
+}
+
+// googleProfile reads identity (user id), settings (time zone) and paired
+// devices (last sync) from the Google Health API. The time zone only frames
+// --since and completeness: Google rows carry their own instants and offsets.
+func (s *session) googleProfile(ctx context.Context) (userInfo, error) {
+	var u userInfo
+	body, err := s.client.Get(ctx, "v4/users/me/identity")
+	if err != nil {
+		return u, fmt.Errorf("reading the identity: %w", err)
+	}
+	var id struct {
+		HealthUserID string `json:"healthUserId"`
+		LegacyUserID string `json:"legacyUserId"`
+	}
+	if err := json.Unmarshal(body, &id); err != nil {
+		return u, fmt.Errorf("reading the identity: %w", err)
+	}
+	u.UserID = id.HealthUserID
+	if u.UserID == "" {
+		u.UserID = id.LegacyUserID
+	}
+	if u.UserID == "" || strings.ContainsAny(u.UserID, `/\`) {
+		return u, fmt.Errorf("reading the identity: no usable user id in the answer")
+	}
+	body, err = s.client.Get(ctx, "v4/users/me/settings")
+	if err != nil {
+		return u, fmt.Errorf("reading the settings: %w", err)
+	}
+	var st struct {
+		TimeZone string `json:"timeZone"`
+	}
+	if err := json.Unmarshal(body, &st); err != nil {
+		return u, fmt.Errorf("reading the settings: %w", err)
+	}
+	if u.Zone, err = time.LoadLocation(st.TimeZone); err != nil || st.TimeZone == "" {
+		return u, fmt.Errorf("the account's time zone %q is unknown to this system's zone database", st.TimeZone)
+	}
+	body, err = s.client.Get(ctx, "v4/users/me/pairedDevices")
+	if err != nil {
+		return u, fmt.Errorf("reading the paired devices: %w", err)
+	}
+	var devs struct {
+		PairedDevices []struct {
+			LastSyncTime string `json:"lastSyncTime"`
+		} `json:"pairedDevices"`
+	}
+	if err := json.Unmarshal(body, &devs); err != nil {
+		return u, fmt.Errorf("reading the paired devices: %w", err)
+	}
+	for _, d := range devs.PairedDevices {
+		if d.LastSyncTime == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, d.LastSyncTime)
+		if err != nil {
+			return u, fmt.Errorf("reading the paired devices: lastSyncTime %q: %w", d.LastSyncTime, err)
+		}
+		if t.After(u.LastSync) {
+			u.LastSync = t
+		}
+	}
+	return u, nil
 }
