@@ -1,7 +1,8 @@
 // Package sim is an in-process and standalone fake of the Fitbit Web API
-// (see shared/fitbit-web-api.md), serving deterministic synthetic users. Every
-// test of fitexport and `fitexport --source sandbox` talk to it, and
-// `fitexport sandbox serve` runs it as a server.
+// (see shared/fitbit-web-api.md) and of its successor the Google Health API
+// v4 (shared/google-health-api.md), both serving the same deterministic
+// synthetic users. Every test of fitexport and `fitexport --source sandbox`
+// talk to it, and `fitexport sandbox serve` runs it as a server.
 //
 //	s := sim.New(sim.Config{Seed: 1})
 //	srv := httptest.NewServer(s)
@@ -131,4 +132,141 @@
 //
 // Note for clients: a FaultReset on a reused keep-alive connection may be
 // retried transparently by Go's http.Transport for GET requests.
+//
+// # Google Health API face
+//
+// The same server answers the Google Health API v4 at its root (so the
+// API base is the server URL: requests go to /v4/users/me/…) and Google
+// OAuth under /google/ (auth URL <base>/google/o/oauth2/v2/auth, token URL
+// <base>/google/token, revoke <base>/google/revoke). Shapes follow the
+// discovery document shipped with google.golang.org/api/health/v4 (the
+// tests decode every answer with that client): int64 values are JSON
+// strings, offsets and durations "3600s", instants RFC 3339 UTC, civil
+// times {"date":{…},"time":{…}} with zero fields omitted, as proto3 JSON
+// omits every zero value (so an empty list answers {}).
+//
+//	s := sim.New(sim.Config{Seed: 1})
+//	access, _ := s.IssueGoogleTokens("SIM001", "", nil)
+//	// GET srv.URL+"/v4/users/me/dataTypes/steps/dataPoints:reconcile?filter=…"
+//
+// Google OAuth (Desktop-app client; registered clients are Config.Clients,
+// SandboxGoogleClient by default):
+//   - GET /google/o/oauth2/v2/auth auto-approves and answers 302 to
+//     redirect_uri?code=…&scope=…&state=…. A registered loopback redirect
+//     without a port ("http://127.0.0.1/") accepts http://127.0.0.1:<any
+//     port>[/path] and http://[::1]:<any port>[/path]; others must match
+//     exactly. state, code_challenge (43 chars) with
+//     code_challenge_method=S256 and googlehealth.*.readonly scopes are
+//     required; mistakes get an HTML error page (401 invalid_client, 400
+//     redirect_uri_mismatch, invalid_request, invalid_scope), not a
+//     redirect; a user granting none of the scopes (User.Scopes lists the
+//     full Google scope URLs it grants) is redirected with
+//     error=access_denied. sim_user=SIM002 picks the approving user.
+//   - POST /google/token with client_id and client_secret in the form body
+//     (HTTP Basic also accepted). authorization_code (code valid 10
+//     minutes, single use, code_verifier checked) answers access_token,
+//     expires_in (3599 for the default 1 h Config.GoogleAccessTTL), scope,
+//     token_type, and a refresh_token only when the consent asked
+//     access_type=offline and prompt=consent. refresh_token does not rotate:
+//     it answers a new access token and no refresh_token, as often as
+//     asked; earlier access tokens stay valid until they expire. A dead
+//     refresh token (revoked, unknown, or older than Config.GoogleRefreshTTL
+//     when set) gets 400 {"error":"invalid_grant","error_description":
+//     "Token has been expired or revoked."}.
+//   - POST /google/revoke?token=… (or token in the form body) revokes the
+//     grant: every token of that user and client; 200 {}. An unknown or dead
+//     token gets 400 invalid_token.
+//
+// Google tokens and Fitbit tokens are distinct: each face rejects the
+// other's.
+//
+// Data (user segment "me" or the user's healthUserId; another id gets 403):
+//   - GET /v4/users/me/identity (any scope): name, healthUserId (Truth.GoogleUserID),
+//     legacyUserId (the Fitbit id).
+//   - GET …/settings (settings scope): timeZone, utcOffset now, unit
+//     preferences (imperial for America/ zones, as the Fitbit profile).
+//   - GET …/profile (profile scope): age, membershipStartDate, and the
+//     stride lengths when the token also has the activity scope.
+//   - GET …/pairedDevices (settings scope): one Charge 6 TRACKER whose
+//     lastSyncTime is the sync cutoff (Truth.SyncedUntil) in RFC 3339 UTC —
+//     that the sync instant marks days complete is this simulator's
+//     assumption, unverified against the real API.
+//   - GET …/dataTypes/{type}/dataPoints (list) and …/dataPoints:reconcile:
+//     filter (AIP-160, below), pageSize (default 1440, at most 10000; sleep
+//     default and at most 25; larger values are truncated), pageToken.
+//     Points come newest first by interval start or sample time; the
+//     opaque nextPageToken is a keyset position, valid only for the same
+//     type and filter (else 400 INVALID_PAGE_TOKEN), so pages stay exact
+//     while the sync moves. List points carry name and dataSource
+//     {PASSIVELY_MEASURED, Charge 6, FITNESS_BAND, Google, FITBIT};
+//     reconcile points carry dataPointName and no dataSource.
+//   - POST …/dataPoints:rollUp {range{startTime,endTime}, windowSize "Ns"
+//     (whole seconds ≥ 1), pageSize (default 1440, max 10000), pageToken}
+//     and POST …/dataPoints:dailyRollUp {range{start,end} civil dates (start
+//     at midnight; an end with a time counts its day), windowSizeDays
+//     (default 1), pageSize (default and max 90; 14 for heart-rate and
+//     total-calories), pageToken}: windows oldest first, the last one
+//     truncated at the range end. A window is listed when it holds a served
+//     minute (a heart sample for heart-rate); a minute belongs to the
+//     window holding its start. Spans over 14 days (heart-rate,
+//     total-calories) or 90 days (others) get 400
+//     INVALID_ROLLUP_QUERY_DURATION. Unknown body fields get 400.
+//
+// Data types, one scope each (activity_and_fitness,
+// health_metrics_and_measurements, sleep), all from the same facts as the
+// Fitbit face (see Truth.GooglePoints and Truth.GoogleRollup):
+//   - heart-rate (metrics): every 1sec sample of the Fitbit face;
+//     metadata.motionContext ACTIVE when the minute has steps.
+//   - steps, distance (mm = Fitbit km × 1e6), floors, altitude (gain mm =
+//     Fitbit elevation m × 1000), active-energy-burned (kcal = the minute's
+//     calories − the per-minute BMR, 4 decimals) (activity): one point per
+//     served minute with a non-zero value. floors has no list (400
+//     UNSUPPORTED_DATA_TYPE_OPERATION): use reconcile or rollups.
+//   - total-calories (activity): rollups only; kcalSum = the Fitbit face's
+//     calories (BMR included).
+//   - daily-resting-heart-rate (metrics): the days where the Fitbit face
+//     serves restingHeartRate; no rollups.
+//   - sleep (sleep): the Fitbit face's logs; stages from levels.data
+//     (LIGHT DEEP REM AWAKE, or ASLEEP RESTLESS AWAKE for classic),
+//     shortAwakenings from levels.shortData, metadata.mainSleep/nap, summary
+//     from the log (minutesAwake = the log's minutesAwake); offsets at each
+//     instant in the user's zone; no rollups; the name's id is the logId.
+//
+// Rollups: steps countSum, distance millimetersSum, floors countSum,
+// altitude gainMillimetersSum, activeEnergyBurned kcalSum, totalCalories
+// kcalSum, heartRate beatsPerMinuteAvg (2 decimals)/Min/Max; sleep and
+// daily-resting-heart-rate rollups get 400 UNSUPPORTED_DATA_TYPE_OPERATION.
+// A data type the simulator does not serve gets 400 INVALID_DATA_TYPE.
+//
+// Filters: the identifier is the snake_case type (heart_rate); fields are
+// {t}.sample_time.physical_time|civil_time (heart-rate),
+// {t}.interval.start_time|civil_start_time (interval types), {t}.date
+// (daily types), sleep.interval.end_time|civil_end_time (sleep). Only >=
+// and <, joined by AND; OR (with parentheses) only for sleep. Physical
+// literals are RFC 3339; civil ones YYYY-MM-DD or YYYY-MM-DDTHH:mm:ss
+// without offset, compared with the wall clock in the user's zone (the
+// fall-back hour matches twice); dates YYYY-MM-DD. Errors are 400
+// INVALID_ARGUMENT with reason INVALID_DATA_POINT_FILTER_SYNTAX (not
+// parseable), INVALID_DATA_POINT_FILTER (wrong type or field, unsupported
+// operator, OR outside sleep, NOT, a bad timestamp) or
+// INVALID_DATA_POINT_FILTER_CIVIL_DATE_TIME_FORMAT (a bad civil time or
+// date). No filter means everything up to the sync, newest first.
+//
+// Errors use Google's envelope {"error":{"code","message","status",
+// "details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason",…}]}}:
+// 401 UNAUTHENTICATED (CREDENTIALS_MISSING, ACCESS_TOKEN_TYPE_UNSUPPORTED
+// for an unknown or revoked token, ACCESS_TOKEN_EXPIRED) with
+// WWW-Authenticate, 403 PERMISSION_DENIED (ACCESS_TOKEN_SCOPE_INSUFFICIENT),
+// 404 NOT_FOUND, 429 RESOURCE_EXHAUSTED (RATE_LIMIT_EXCEEDED), 503
+// UNAVAILABLE. SetGoogleAccount switches a user to 400 FAILED_PRECONDITION
+// ACCOUNT_NOT_LINKED or to the legacy-account 403 "Unable to mint UberMint
+// from GaiaMint" on every /v4/ request.
+//
+// Quota: Config.GoogleQuota (default 300) requests per Config.GoogleWindow
+// (default a minute, aligned to the Unix epoch) per user, counted as the
+// Fitbit quota is but separately; answers carry no rate-limit headers (Google
+// sends none), a 429 has Retry-After only with Config.RetryAfter. Faults
+// (SetFault) apply to /v4/ requests as to Fitbit data requests (a 503 or 429
+// fault answers in Google's envelope); Gone does not affect the Google face
+// (Google switched off only the Fitbit Web API).
 package sim

@@ -22,7 +22,8 @@ type Config struct {
 	Seed int64
 	// Users are the simulated accounts; nil means DefaultUsers().
 	Users []User
-	// Clients are the registered OAuth apps; nil means []Client{SandboxClient}.
+	// Clients are the registered OAuth apps of both faces; nil means
+	// []Client{SandboxClient, SandboxGoogleClient}.
 	Clients []Client
 	// AccessTTL is the access-token lifetime (expires_in); default 8h.
 	AccessTTL time.Duration
@@ -35,6 +36,20 @@ type Config struct {
 	RetryAfter bool
 	// Now is the clock for tokens, windows and sync; default time.Now.
 	Now func() time.Time
+
+	// GoogleAccessTTL is the Google face's access-token lifetime; default
+	// 1h (the token answer says expires_in 3599, as Google does).
+	GoogleAccessTTL time.Duration
+	// GoogleRefreshTTL, when set, kills a Google refresh token that long
+	// after it was issued (7×24h simulates a consent screen in "Testing");
+	// 0 means refresh tokens live until revoked.
+	GoogleRefreshTTL time.Duration
+	// GoogleQuota is the Google face's requests per GoogleWindow per user;
+	// default 300.
+	GoogleQuota int
+	// GoogleWindow is the Google face's quota window, aligned to multiples
+	// of it since the Unix epoch; default 1 minute.
+	GoogleWindow time.Duration
 }
 
 // User is a simulated account.
@@ -118,9 +133,12 @@ type Fault struct {
 
 // Stats counts what a user's requests did.
 type Stats struct {
-	// Requests counts authenticated data, profile and devices requests.
+	// Requests counts authenticated data, profile and devices requests of
+	// both faces (Fitbit and Google; the OAuth counters below count both
+	// faces' token endpoints too).
 	Requests int
-	// ByPath counts Requests by URL path (without query).
+	// ByPath counts Requests by URL path (without query), e.g.
+	// "/v4/users/me/dataTypes/steps/dataPoints:reconcile".
 	ByPath        map[string]int
 	Status429     int
 	InvalidGrant  int
@@ -149,6 +167,7 @@ type Server struct {
 	issued   []string
 	stats    map[string]*Stats
 	rate     map[string]*rateWindow
+	g        googleState // the Google face's tokens, quota and switches (guarded by mu)
 }
 
 type rateWindow struct {
@@ -163,7 +182,7 @@ func New(cfg Config) *Server {
 		cfg.Users = DefaultUsers()
 	}
 	if cfg.Clients == nil {
-		cfg.Clients = []Client{SandboxClient}
+		cfg.Clients = []Client{SandboxClient, SandboxGoogleClient}
 	}
 	if cfg.AccessTTL <= 0 {
 		cfg.AccessTTL = 8 * time.Hour
@@ -177,6 +196,15 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.GoogleAccessTTL <= 0 {
+		cfg.GoogleAccessTTL = time.Hour
+	}
+	if cfg.GoogleQuota <= 0 {
+		cfg.GoogleQuota = 300
+	}
+	if cfg.GoogleWindow <= 0 {
+		cfg.GoogleWindow = time.Minute
+	}
 	s := &Server{
 		cfg:     cfg,
 		byID:    map[string]*userState{},
@@ -187,6 +215,7 @@ func New(cfg Config) *Server {
 		refresh: map[string]*refreshTok{},
 		stats:   map[string]*Stats{},
 		rate:    map[string]*rateWindow{},
+		g:       newGoogleState(),
 	}
 	for _, u := range cfg.Users {
 		if _, dup := s.byID[u.ID]; dup || u.ID == "" || u.ID == "-" {
@@ -260,7 +289,8 @@ func (s *Server) SetFault(f Fault) {
 	s.fault, s.faultN, s.faultHit = f, 0, 0
 }
 
-// Gone switches 410 mode: when on, every endpoint answers 410 Gone.
+// Gone switches 410 mode: when on, every Fitbit endpoint answers 410 Gone
+// (the Google face is not affected).
 func (s *Server) Gone(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -368,6 +398,11 @@ func (s *Server) setRate(w http.ResponseWriter, used int, now time.Time) int {
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
+	if isGooglePath(r.URL.Path) {
+		// The Google face: no Fitbit rate headers, unaffected by Gone.
+		s.serveGoogle(w, r, now)
+		return
+	}
 	s.setRate(w, 0, now)
 	s.mu.Lock()
 	gone := s.gone
