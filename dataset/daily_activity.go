@@ -3,9 +3,11 @@ package dataset
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	health "google.golang.org/api/health/v4"
 
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
@@ -23,6 +25,22 @@ import (
 // minutes* resources always come from daily series. Values are strings;
 // distance is in km (no Accept-Language) and stored in metres. A day that
 // has a value for some resources but not others gets nulls for the others.
+//
+// Google Health: daily rollups (POST …/dataPoints:dailyRollUp, one window
+// per civil day, see rollupRequests in google.go), key
+// g/rollup/{type}/{start}_{end}, in chunks of at most 14 days for
+// total-calories and 90 days for the others; the row's date is the window's
+// civilStartTime date. steps ← steps.countSum; calories_kcal ←
+// totalCalories.kcalSum (BMR included); activity_calories_kcal ←
+// activeEnergyBurned.kcalSum; calories_bmr_kcal = total − active when both
+// are there (rounded to 0.0001 kcal); distance_m ← distance.millimetersSum /
+// 1000; floors ← floors.countSum; elevation_m ← altitude.gainMillimetersSum
+// / 1000; minutes_* ← the activity-level rollup's totalDuration per
+// activityLevelType (SEDENTARY, LIGHTLY_ACTIVE, MODERATELY_ACTIVE → fairly,
+// VERY_ACTIVE) in whole minutes (rounded); when a day has an activity-level
+// window, a level it does not list has 0 minutes. A day with no window of a
+// type has nulls in that type's columns. The rollups are requested whatever
+// else is selected: they cost one request per 90 (or 14) days.
 
 // dailyResource is one Fitbit resource of daily_activity.
 type dailyResource struct {
@@ -84,11 +102,37 @@ func dailyActivity() *Dataset {
 		Kind:    Daily,
 		Version: 1,
 		Schema:  dailyActivitySchema(),
-		Sources: map[Source]Spec{Fitbit: {
-			Scopes:    []string{"activity"},
-			Requests:  dailyActivityRequests,
-			Transform: dailyActivityTransform,
-		}},
+		Sources: map[Source]Spec{
+			Fitbit: {
+				Scopes:    []string{"activity"},
+				Requests:  dailyActivityRequests,
+				Transform: dailyActivityTransform,
+			},
+			Google: {
+				Scopes: []string{googleScopeActivity},
+				Requests: func(_ Options, r dates.Range) []Request {
+					var out []Request
+					for _, g := range gDailyRollups() {
+						out = append(out, rollupRequests(g.name, g.maxDays, r)...)
+					}
+					return out
+				},
+				Transform: dailyActivityGoogleTransform,
+				Notes:     "From Google's daily rollups of steps, distance, floors, altitude, total-calories, active-energy-burned and activity-level.",
+				ColumnNotes: map[string]string{
+					"date":                   "The rollup window's civilStartTime date.",
+					"calories_kcal":          "total-calories rollup (kcalSum).",
+					"calories_bmr_kcal":      "Derived: total-calories − active-energy-burned, rounded to 0.0001 kcal.",
+					"activity_calories_kcal": "active-energy-burned rollup (kcalSum).",
+					"distance_m":             "Derived: millimetersSum / 1000.",
+					"elevation_m":            "Derived: altitude gainMillimetersSum / 1000.",
+					"minutes_sedentary":      "Derived: activity-level rollup, SEDENTARY totalDuration in minutes.",
+					"minutes_lightly_active": "Derived: activity-level rollup, LIGHTLY_ACTIVE totalDuration in minutes.",
+					"minutes_fairly_active":  "Derived: activity-level rollup, MODERATELY_ACTIVE totalDuration in minutes.",
+					"minutes_very_active":    "Derived: activity-level rollup, VERY_ACTIVE totalDuration in minutes.",
+				},
+			},
+		},
 	}
 }
 
@@ -171,6 +215,12 @@ func dailyActivityTransform(in Input, b *array.RecordBuilder) error {
 			return err
 		}
 	}
+	appendDailyRows(b, rows)
+	return nil
+}
+
+// appendDailyRows appends rows in date order.
+func appendDailyRows(b *array.RecordBuilder, rows map[dates.Date]*[11]dailyValue) {
 	cols := transform.ColsOf(b)
 	date := cols.Date32("date")
 	fields := b.Fields()[1:]
@@ -199,7 +249,6 @@ func dailyActivityTransform(in Input, b *array.RecordBuilder) error {
 			}
 		}
 	}
-	return nil
 }
 
 // parseDaily parses one value; an absent value (or null) is null.
@@ -223,4 +272,115 @@ func parseDaily(res dailyResource, n transform.Num) (dailyValue, error) {
 	}
 	v.ok = err == nil
 	return v, err
+}
+
+// gDailyRollup is one rollup type of daily_activity with its longest span.
+type gDailyRollup struct {
+	name    string
+	maxDays int
+}
+
+func gDailyRollups() []gDailyRollup {
+	return []gDailyRollup{
+		{"steps", rollupLong},
+		{"distance", rollupLong},
+		{"floors", rollupLong},
+		{"altitude", rollupLong},
+		{"total-calories", rollupShort},
+		{"active-energy-burned", rollupLong},
+		{"activity-level", rollupLong},
+	}
+}
+
+// gActivityLevelCols maps activityLevelType to the minutes_* column index.
+func gActivityLevelCols() map[string]int {
+	return map[string]int{"SEDENTARY": 7, "LIGHTLY_ACTIVE": 8, "MODERATELY_ACTIVE": 9, "VERY_ACTIVE": 10}
+}
+
+func dailyActivityGoogleTransform(in Input, b *array.RecordBuilder) error {
+	rows := map[dates.Date]*[11]dailyValue{}
+	levels := gActivityLevelCols()
+	for _, resp := range in.Responses {
+		key := resp.Request.Key
+		p := keyParts(key)
+		if len(p) != 4 || p[0] != "g" || p[1] != googleRollup {
+			continue
+		}
+		name := p[2]
+		err := gRollups(in.Dataset, resp, func(d dates.Date, pt *health.DailyRollupDataPoint) error {
+			if !in.Want(d, key) {
+				return nil
+			}
+			row := rows[d]
+			if row == nil {
+				row = new([11]dailyValue)
+				rows[d] = row
+			}
+			set := func(col int, v dailyValue) { row[col] = v } // later responses win
+			switch name {
+			case "steps":
+				if pt.Steps != nil {
+					set(0, dailyValue{i: pt.Steps.CountSum, ok: true})
+				}
+			case "total-calories":
+				if pt.TotalCalories != nil {
+					set(1, dailyValue{f: pt.TotalCalories.KcalSum, ok: true})
+				}
+			case "active-energy-burned":
+				if pt.ActiveEnergyBurned != nil {
+					set(3, dailyValue{f: pt.ActiveEnergyBurned.KcalSum, ok: true})
+				}
+			case "distance":
+				if pt.Distance != nil {
+					set(4, dailyValue{f: float64(pt.Distance.MillimetersSum) / 1000, ok: true})
+				}
+			case "floors":
+				if pt.Floors != nil {
+					if err := checkInt32(float64(pt.Floors.CountSum)); err != nil {
+						return transform.FieldError(in.Dataset, d, "floors (floors.countSum)", err)
+					}
+					set(5, dailyValue{i: pt.Floors.CountSum, ok: true})
+				}
+			case "altitude":
+				if pt.Altitude != nil {
+					set(6, dailyValue{f: float64(pt.Altitude.GainMillimetersSum) / 1000, ok: true})
+				}
+			case "activity-level":
+				if pt.ActivityLevel == nil {
+					return nil
+				}
+				for _, col := range levels {
+					set(col, dailyValue{ok: true})
+				}
+				for _, l := range pt.ActivityLevel.ActivityLevelRollupsByActivityLevelType {
+					if l == nil {
+						continue
+					}
+					col, ok := levels[l.ActivityLevelType]
+					if !ok {
+						continue
+					}
+					ms, err := gDuration(l.TotalDuration)
+					if err != nil || ms < 0 {
+						if err == nil {
+							err = fmt.Errorf("negative: %q", l.TotalDuration)
+						}
+						return transform.FieldError(in.Dataset, d, b.Schema().Field(col+1).Name+" (activityLevel totalDuration)", err)
+					}
+					set(col, dailyValue{i: int64(math.Round(float64(ms) / 60000)), ok: true})
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, row := range rows {
+		if row[1].ok && row[3].ok {
+			row[2] = dailyValue{f: math.Round((row[1].f-row[3].f)*1e4) / 1e4, ok: true}
+		}
+	}
+	appendDailyRows(b, rows)
+	return nil
 }

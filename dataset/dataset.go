@@ -138,6 +138,13 @@ type Spec struct {
 	// Transform appends the rows of in to b, in time order, one call per
 	// partition (month). The builder has the dataset's schema.
 	Transform func(in Input, b *array.RecordBuilder) error
+	// Notes says in a sentence how this source's rows differ from the
+	// dataset's Doc ("" when they do not); docs render it.
+	Notes string
+	// ColumnNotes says, per column, how this source fills it when that
+	// differs from the column's doc: "Null: …" for a column the source never
+	// fills, "Derived: …" for one computed rather than read. Docs render it.
+	ColumnNotes map[string]string
 }
 
 // Dataset describes one canonical dataset.

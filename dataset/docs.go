@@ -36,32 +36,53 @@ func RequestCost(d *Dataset, src Source, o Options) string {
 
 // MarkdownTable renders the datasets src serves as Markdown for the README
 // and `fitexport datasets --schema`: a summary table (dataset, kind, scopes,
-// requests, description), then one table of columns (type, unit, meaning)
-// per dataset.
+// requests, description) and the datasets src does not serve, then one
+// table of columns (type, unit, meaning) per dataset. Where the source fills
+// the dataset differently from its description, a line says how, and the
+// column table gets a column "on {src}" marking the columns that source
+// leaves null or derives (Spec.Notes and Spec.ColumnNotes).
 func MarkdownTable(r *Registry, src Source) string {
 	var sb strings.Builder
 	o := DefaultOptions()
 	sb.WriteString("| dataset | kind | scopes | requests (alone) | description |\n|---|---|---|---|---|\n")
+	var missing []string
 	for _, d := range r.All() {
 		spec, ok := d.Sources[src]
 		if !ok {
+			missing = append(missing, "`"+d.Name+"`")
 			continue
 		}
 		fmt.Fprintf(&sb, "| `%s` | %s | %s | %s | %s |\n", d.Name, d.Kind, strings.Join(spec.Scopes, " "),
 			RequestCost(d, src, o), mdEscape(d.Doc))
 	}
+	if len(missing) > 0 {
+		fmt.Fprintf(&sb, "\nNot available from %s: %s.\n", src, strings.Join(missing, ", "))
+	}
 	for _, d := range r.All() {
-		if _, ok := d.Sources[src]; !ok {
+		spec, ok := d.Sources[src]
+		if !ok {
 			continue
 		}
 		fmt.Fprintf(&sb, "\n### `%s` (schema version %d)\n\n%s\n\n", d.Name, d.Version, d.Doc)
-		sb.WriteString("| column | type | unit | meaning |\n|---|---|---|---|\n")
+		if spec.Notes != "" {
+			fmt.Fprintf(&sb, "On %s: %s\n\n", src, spec.Notes)
+		}
+		notes := len(spec.ColumnNotes) > 0
+		if notes {
+			fmt.Fprintf(&sb, "| column | type | unit | meaning | on %s |\n|---|---|---|---|---|\n", src)
+		} else {
+			sb.WriteString("| column | type | unit | meaning |\n|---|---|---|---|\n")
+		}
 		for _, f := range d.Schema.Fields() {
 			typ := transform.TypeName(f.Type)
 			if f.Nullable {
 				typ += ", nullable"
 			}
-			fmt.Fprintf(&sb, "| `%s` | %s | %s | %s |\n", f.Name, typ, mdEscape(transform.Unit(f)), mdEscape(transform.Doc(f)))
+			fmt.Fprintf(&sb, "| `%s` | %s | %s | %s |", f.Name, typ, mdEscape(transform.Unit(f)), mdEscape(transform.Doc(f)))
+			if notes {
+				fmt.Fprintf(&sb, " %s |", mdEscape(spec.ColumnNotes[f.Name]))
+			}
+			sb.WriteString("\n")
 		}
 	}
 	return sb.String()

@@ -25,13 +25,19 @@ var update = flag.Bool("update", false, "rewrite the want.csv / want.err files o
 // goldenCase is a test folder's case.json: the responses a transform gets,
 // as Input would carry them.
 //
-//	testdata/fitbit/<dataset>/<case>/case.json   the case
-//	testdata/fitbit/<dataset>/<case>/*.json      raw answers, as received
-//	testdata/fitbit/<dataset>/<case>/want.csv    the rows, rendered as text
-//	testdata/fitbit/<dataset>/<case>/want.err    or the error
+//	testdata/<source>/<dataset>/<case>/case.json   the case
+//	testdata/<source>/<dataset>/<case>/*.json      raw answers, as received
+//	testdata/<source>/<dataset>/<case>/want.csv    the rows, rendered as text
+//	testdata/<source>/<dataset>/<case>/want.err    or the error
+//
+// <source> is fitbit or google (the google-health source).
 type goldenCase struct {
-	// Zone is the profile zone of every day (default UTC).
+	// Zone is the profile zone of every day (default UTC). Google
+	// transforms must not ask for it: the API gives every offset.
 	Zone string `json:"zone"`
+	// DuplicateInstants allows rows at the same instant (a list-mode
+	// answer with two devices).
+	DuplicateInstants bool `json:"duplicate_instants"`
 	// Responses in fetch order. Days defaults to what the key says.
 	Responses []struct {
 		Key   string   `json:"key"`
@@ -44,32 +50,40 @@ type goldenCase struct {
 
 func TestGolden(t *testing.T) {
 	reg := Default()
-	root := filepath.Join("testdata", "fitbit")
-	dirs, err := filepath.Glob(filepath.Join(root, "*", "*", "case.json"))
-	if err != nil || len(dirs) == 0 {
-		t.Fatalf("no golden cases under %s (%v)", root, err)
-	}
-	seen := map[string]bool{}
-	for _, f := range dirs {
-		dir := filepath.Dir(f)
-		name := filepath.Base(filepath.Dir(dir))
-		seen[name] = true
-		t.Run(name+"/"+filepath.Base(dir), func(t *testing.T) {
-			d, ok := reg.Get(name)
-			if !ok {
-				t.Fatalf("folder %s: no dataset %q", dir, name)
+	for _, src := range []struct {
+		dir string
+		src Source
+	}{{"fitbit", Fitbit}, {"google", Google}} {
+		root := filepath.Join("testdata", src.dir)
+		dirs, err := filepath.Glob(filepath.Join(root, "*", "*", "case.json"))
+		if err != nil || len(dirs) == 0 {
+			t.Fatalf("no golden cases under %s (%v)", root, err)
+		}
+		seen := map[string]bool{}
+		for _, f := range dirs {
+			dir := filepath.Dir(f)
+			name := filepath.Base(filepath.Dir(dir))
+			seen[name] = true
+			t.Run(src.dir+"/"+name+"/"+filepath.Base(dir), func(t *testing.T) {
+				d, ok := reg.Get(name)
+				if !ok {
+					t.Fatalf("folder %s: no dataset %q", dir, name)
+				}
+				if _, ok := d.Sources[src.src]; !ok {
+					t.Fatalf("folder %s: dataset %s has no %s source", dir, name, src.src)
+				}
+				runGolden(t, d, src.src, dir)
+			})
+		}
+		for _, d := range reg.All() {
+			if _, ok := d.Sources[src.src]; ok && !seen[d.Name] {
+				t.Errorf("dataset %s has no golden case under %s", d.Name, root)
 			}
-			runGolden(t, d, dir)
-		})
-	}
-	for _, n := range reg.Names() {
-		if !seen[n] {
-			t.Errorf("dataset %s has no golden case under %s", n, root)
 		}
 	}
 }
 
-func runGolden(t *testing.T, d *Dataset, dir string) {
+func runGolden(t *testing.T, d *Dataset, src Source, dir string) {
 	var gc goldenCase
 	raw, err := os.ReadFile(filepath.Join(dir, "case.json"))
 	if err != nil {
@@ -85,6 +99,12 @@ func runGolden(t *testing.T, d *Dataset, dir string) {
 		}
 	}
 	in := Input{Dataset: d.Name, Zone: func(dates.Date) *time.Location { return loc }}
+	if src == Google {
+		in.Zone = func(dates.Date) *time.Location {
+			t.Error("a Google transform asked for the profile zone; it must use the API's offsets")
+			return loc
+		}
+	}
 	spans := map[string]dates.Range{}
 	for _, r := range gc.Responses {
 		req := Request{Key: r.Key}
@@ -117,7 +137,7 @@ func runGolden(t *testing.T, d *Dataset, dir string) {
 	defer mem.AssertSize(t, 0)
 	b := array.NewRecordBuilder(mem, d.Schema)
 	defer b.Release()
-	terr := d.Sources[Fitbit].Transform(in, b)
+	terr := d.Sources[src].Transform(in, b)
 	rec := b.NewRecordBatch()
 	defer rec.Release()
 
@@ -129,7 +149,7 @@ func runGolden(t *testing.T, d *Dataset, dir string) {
 		wantFile, other = other, wantFile
 	} else {
 		got = renderCSV(t, rec)
-		if err := checkOrder(d, rec); err != nil {
+		if err := checkOrder(d, rec, gc.DuplicateInstants); err != nil {
 			t.Error(err)
 		}
 	}
@@ -149,8 +169,9 @@ func runGolden(t *testing.T, d *Dataset, dir string) {
 	}
 }
 
-// checkOrder asserts the transform's contract: rows in time order.
-func checkOrder(d *Dataset, rec arrow.RecordBatch) error {
+// checkOrder asserts the transform's contract: rows in time order, and,
+// for time series, distinct instants unless dups allows repeats.
+func checkOrder(d *Dataset, rec arrow.RecordBatch, dups bool) error {
 	for _, name := range []string{"time_utc", "date", "start_utc"} {
 		idx := rec.Schema().FieldIndices(name)
 		if len(idx) == 0 {
@@ -170,7 +191,7 @@ func checkOrder(d *Dataset, rec arrow.RecordBatch) error {
 		if !sort.SliceIsSorted(vals, func(i, j int) bool { return vals[i] < vals[j] }) {
 			return &orderError{d.Name, name}
 		}
-		if d.Kind == TimeSeries {
+		if d.Kind == TimeSeries && !dups {
 			for i := 1; i < len(vals); i++ {
 				if vals[i] == vals[i-1] {
 					return &orderError{d.Name, name + " (duplicate instant)"}

@@ -10,6 +10,15 @@ import (
 // heart_rate_zones: minutes and energy per heart-rate zone per day, from the
 // heart summary (see heart_summary.go). Rows follow Fitbit's zone order (Out
 // of Range, Fat Burn, Cardio, Peak); customHeartRateZones are not exported.
+//
+// Google Health does not serve this dataset. Its nearest data
+// (time-in-heart-rate-zone and calories-in-heart-rate-zone rollups, with
+// bounds from daily-heart-rate-zones) uses other zones (LIGHT, MODERATE,
+// VIGOROUS, PEAK) with no documented correspondence to Fitbit's four, so
+// the zone, min_bpm and max_bpm columns would be guesses, and it needs
+// three kinds of request. Rather than fill Fitbit's columns with Google's
+// zones, the dataset is Fitbit-only; a dataset of its own with Google's zone
+// names is the way to add them.
 func heartRateZones() *Dataset {
 	return &Dataset{
 		Name:    "heart_rate_zones",

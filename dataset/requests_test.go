@@ -55,8 +55,9 @@ func TestRequestsAllDatasets45Days(t *testing.T) {
 	got := plan(t, DefaultOptions(), r, Default().Names()...)
 	// 45 days × (heart + 5 activity resources) + 6 daily series (BMR,
 	// activityCalories, 4 minutes*) + 1 sleep chunk; resting heart rate,
-	// zones and the daily totals ride on the intraday answers.
-	if want := 45*6 + 6 + 1; len(got) != want {
+	// zones and the daily totals ride on the intraday answers. The issue-6
+	// datasets add newDatasetRequests45 (see requests_new_test.go).
+	if want := 45*6 + 6 + 1 + newDatasetRequests45; len(got) != want {
 		t.Errorf("requests = %d, want %d", len(got), want)
 	}
 	for prefix, want := range map[string]int{
@@ -91,7 +92,7 @@ func TestRequestsAllDatasets45Days(t *testing.T) {
 	o := DefaultOptions()
 	o.DailyRangeCap = 30
 	got = plan(t, o, r, Default().Names()...)
-	if want := 45*6 + 12 + 1; len(got) != want {
+	if want := 45*6 + 12 + 1 + newDatasetRequests45 + 1; len(got) != want {
 		t.Errorf("cap 30: requests = %d, want %d", len(got), want)
 	}
 	for _, k := range []string{"series/caloriesBMR/2026-01-01_2026-01-30", "series/caloriesBMR/2026-01-31_2026-02-14"} {
@@ -171,7 +172,7 @@ func sortedKeys(m map[string]Request) []string {
 
 func TestRegistry(t *testing.T) {
 	reg := Default()
-	want := "heart_rate steps calories distance floors elevation daily_activity resting_heart_rate heart_rate_zones sleep_sessions sleep_stages"
+	want := "heart_rate steps calories distance floors elevation daily_activity resting_heart_rate heart_rate_zones sleep_sessions sleep_stages" + newDatasetNames
 	if got := strings.Join(reg.Names(), " "); got != want {
 		t.Errorf("order = %s", got)
 	}
@@ -210,7 +211,7 @@ func TestMarkdownTable(t *testing.T) {
 			t.Errorf("markdown lacks %q:\n%s", s, md)
 		}
 	}
-	if MarkdownTable(Default(), Google) != "| dataset | kind | scopes | requests (alone) | description |\n|---|---|---|---|---|\n" {
-		t.Error("google-health lists datasets it does not serve")
+	if strings.Contains(md, "on fitbit |") {
+		t.Error("the Fitbit tables have a notes column, but no Fitbit spec has column notes")
 	}
 }

@@ -65,7 +65,7 @@ func TestAgainstSimulator(t *testing.T) {
 				}
 				recs[d.Name] = b.NewRecordBatch()
 				b.Release()
-				if err := checkOrder(d, recs[d.Name]); err != nil {
+				if err := checkOrder(d, recs[d.Name], false); err != nil {
 					t.Error(err)
 				}
 			}

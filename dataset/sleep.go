@@ -1,8 +1,14 @@
 package dataset
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
+	"time"
+
+	health "google.golang.org/api/health/v4"
 
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
@@ -23,7 +29,22 @@ import (
 // the session is read as t − that offset: the stages of a session spanning
 // the fall-back night stay distinct and increasing. end_utc is start_utc +
 // duration, which holds whatever offset convention endTime follows (with
-// the start's offset the two agree); end_local keeps endTime as received.
+// the start's offset the two agree). end_local and the stages' start_local
+// are the user's real wall clock at those instants (the instant read in the
+// zone), not the session-start-offset text Fitbit sends: on a DST night they
+// show the change, exactly as the Google Health source does.
+//
+// Google Health: the sleep type, filtered on sleep.interval.civil_end_time
+// (the only field sleep filters on), so a session belongs to the local day
+// it ends on, like Fitbit's dateOfSleep; 14 days per request at the type's
+// largest page size (25), key g/{mode}/sleep/{start}_{end}. Every time
+// comes with its own offset (interval.startUtcOffset, endUtcOffset, each
+// stage's startUtcOffset): start_local, end_local and the stages' wall
+// clocks use them, so a session spanning a DST change shows the change.
+// date_of_sleep is the date of endTime + endUtcOffset. log_id is derived
+// from the data point's name (see gSleepID): the same session keeps its
+// log_id across fetches. In list mode a session recorded by two devices
+// appears twice, with two log_ids.
 
 // sleepChunk is the longest range of one sleep request.
 const sleepChunk = 100
@@ -150,12 +171,93 @@ func resolveSleep(in Input, d dates.Date, raw *sleepLogJSON) (*sleepLog, error) 
 	lg.startWall = start
 	lg.startUTC, lg.offset = transform.SessionStart(in.Zone(d), start)
 	lg.endUTC = lg.startUTC + lg.durationMS
-	lg.endWall = start + lg.durationMS
 	if raw.EndTime != "" {
-		if lg.endWall, err = transform.ParseWall(raw.EndTime); err != nil {
+		if _, err = transform.ParseWall(raw.EndTime); err != nil {
 			p.Fail("endTime", err)
 			return nil, p.Err
 		}
 	}
+	lg.endWall = wallOf(lg.endUTC, in.Zone(d))
 	return lg, nil
+}
+
+// wallOf is the wall clock (ms, as if UTC) of instant utcMs in loc.
+func wallOf(utcMs int64, loc *time.Location) int64 {
+	_, off := time.UnixMilli(utcMs).In(loc).Zone()
+	return utcMs + int64(off)*1000
+}
+
+// gSleep is the Google sleep type: 14 days a request, 25 sessions a page.
+func gSleep() gType {
+	return gType{name: "sleep", filter: gSession, days: 14, pageSize: 25}
+}
+
+func gSleepRequests(o Options, r dates.Range) []Request { return gSleep().requests(o, r, "") }
+
+// gSleepLog is a Google sleep session with its times resolved (Unix ms and
+// wall ms).
+type gSleepLog struct {
+	s                   *health.Sleep
+	id                  int64
+	day                 dates.Date
+	startUTC, startWall int64
+	endUTC, endWall     int64
+}
+
+// googleSleepLogs returns the wanted sessions (a later answer wins for a
+// log_id), in start order.
+func googleSleepLogs(in Input) ([]*gSleepLog, error) {
+	t := gSleep()
+	byID := map[int64]*gSleepLog{}
+	for _, resp := range in.Responses {
+		key := resp.Request.Key
+		if !t.owns(key) {
+			continue
+		}
+		err := gPoints(in.Dataset, resp, func(p *health.DataPoint) error {
+			s := p.Sleep
+			if s == nil || s.Interval == nil {
+				return fmt.Errorf("%s: response %s: data point %s has no sleep.interval", in.Dataset, key, p.Name)
+			}
+			lg := &gSleepLog{s: s}
+			var err error
+			if lg.id, err = gSleepID(p.Name); err != nil {
+				return fmt.Errorf("%s: response %s: %w", in.Dataset, key, err)
+			}
+			if lg.startUTC, lg.startWall, err = gStamp(s.Interval.StartTime, s.Interval.StartUtcOffset); err != nil {
+				return fmt.Errorf("%s: response %s: session %s: field interval.startTime/startUtcOffset: %w", in.Dataset, key, p.Name, err)
+			}
+			if lg.endUTC, lg.endWall, err = gStamp(s.Interval.EndTime, s.Interval.EndUtcOffset); err != nil {
+				return fmt.Errorf("%s: response %s: session %s: field interval.endTime/endUtcOffset: %w", in.Dataset, key, p.Name, err)
+			}
+			lg.day = transform.WallDate(lg.endWall)
+			if !in.Want(lg.day, key) {
+				return nil
+			}
+			if lg.endUTC < lg.startUTC {
+				return fmt.Errorf("%s %s: session %s: field interval: ends before it starts", in.Dataset, lg.day, p.Name)
+			}
+			byID[lg.id] = lg
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*gSleepLog, 0, len(byID))
+	for _, lg := range byID {
+		out = append(out, lg)
+	}
+	slices.SortFunc(out, func(a, b *gSleepLog) int { return cmp.Or(cmp.Compare(a.startUTC, b.startUTC), cmp.Compare(a.id, b.id)) })
+	return out, nil
+}
+
+// gStageLevel is the sleep_stages level of a Google stage type: lower case,
+// with AWAKE as "wake" in stages sessions (Fitbit's word there) and "awake"
+// in classic ones.
+func gStageLevel(sessionType, stage string) string {
+	if stage == "AWAKE" && sessionType == "STAGES" {
+		return "wake"
+	}
+	return strings.ToLower(stage)
 }

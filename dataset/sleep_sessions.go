@@ -1,6 +1,10 @@
 package dataset
 
 import (
+	"fmt"
+	"math"
+	"strings"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
@@ -12,6 +16,20 @@ import (
 // per-level minutes come from levels.summary: deep/light/rem/wake for
 // "stages" logs, asleep/restless/awake for "classic" ones; the other type's
 // columns are null.
+//
+// Google Health (see sleep.go for requests and times): start/end from the
+// session's interval with its own offsets; duration_ms = end − start;
+// minutes_asleep, minutes_awake, minutes_to_fall_asleep,
+// minutes_after_wakeup from summary, time_in_bed_min from
+// summary.minutesInSleepPeriod; efficiency is derived as
+// round(100 × minutesAsleep / minutesInSleepPeriod) (the formula the
+// simulator's Fitbit face uses; Google has no efficiency); is_main_sleep
+// from metadata.mainSleep; type is the lower-cased type (stages or
+// classic); log_type and info_code are null (Google has neither); the
+// per-level minutes come from summary.stagesSummary (DEEP, LIGHT, REM,
+// AWAKE → wake for stages sessions; ASLEEP, RESTLESS, AWAKE → awake for
+// classic ones; a level the summary omits has 0 minutes, the other type's
+// columns are null). A session without summary has null summary columns.
 func sleepSessions() *Dataset {
 	optI32 := func(name, doc, unit string) arrow.Field { return transform.Int32(name, true, doc, unit) }
 	return &Dataset{
@@ -45,11 +63,31 @@ func sleepSessions() *Dataset {
 			optI32("restless_min", "Minutes restless (classic logs).", "min"),
 			optI32("awake_min", "Minutes awake (classic logs).", "min"),
 		}, nil),
-		Sources: map[Source]Spec{Fitbit: {
-			Scopes:    []string{"sleep"},
-			Requests:  sleepRequests,
-			Transform: sleepSessionsTransform,
-		}},
+		Sources: map[Source]Spec{
+			Fitbit: {
+				Scopes:    []string{"sleep"},
+				Requests:  sleepRequests,
+				Transform: sleepSessionsTransform,
+			},
+			Google: {
+				Scopes:    []string{googleScopeSleep},
+				Requests:  gSleepRequests,
+				Transform: sleepSessionsGoogleTransform,
+				ColumnNotes: map[string]string{
+					"log_id":          "Derived from the data point's name: its id when that is a decimal integer, else a 63-bit FNV-1a hash of it.",
+					"date_of_sleep":   "The date of endTime + endUtcOffset.",
+					"start_local":     "Derived: startTime + startUtcOffset.",
+					"end_utc":         "The interval's endTime.",
+					"end_local":       "Derived: endTime + endUtcOffset.",
+					"duration_ms":     "Derived: endTime − startTime.",
+					"time_in_bed_min": "summary.minutesInSleepPeriod.",
+					"efficiency":      "Derived: round(100 × minutesAsleep / minutesInSleepPeriod); Google has no efficiency score.",
+					"is_main_sleep":   "metadata.mainSleep.",
+					"log_type":        "Null: Google does not say how a session was logged.",
+					"info_code":       "Null: Google has no info code.",
+				},
+			},
+		},
 	}
 }
 
@@ -143,4 +181,108 @@ func appendOptString(b *array.StringBuilder, s *string) {
 	} else {
 		b.Append(*s)
 	}
+}
+
+// gSleepLevelCols maps a Google stage type to the level column of a
+// session type.
+func gSleepLevelCols(sessionType string) map[string]string {
+	if sessionType == "STAGES" {
+		return map[string]string{"DEEP": "deep", "LIGHT": "light", "REM": "rem", "AWAKE": "wake"}
+	}
+	return map[string]string{"ASLEEP": "asleep", "RESTLESS": "restless", "AWAKE": "awake"}
+}
+
+func sleepSessionsGoogleTransform(in Input, b *array.RecordBuilder) error {
+	logs, err := googleSleepLogs(in)
+	if err != nil {
+		return err
+	}
+	c := transform.ColsOf(b)
+	id, day := c.Int64("log_id"), c.Date32("date_of_sleep")
+	su, sl, eu, el := c.Timestamp("start_utc"), c.Timestamp("start_local"), c.Timestamp("end_utc"), c.Timestamp("end_local")
+	dur := c.Int64("duration_ms")
+	asleep, awake, toFall, after := c.Int32("minutes_asleep"), c.Int32("minutes_awake"), c.Int32("minutes_to_fall_asleep"), c.Int32("minutes_after_wakeup")
+	inBed, eff := c.Int32("time_in_bed_min"), c.Int32("efficiency")
+	main, typ, logType, info := c.Bool("is_main_sleep"), c.String("type"), c.String("log_type"), c.Int32("info_code")
+	levels := []string{"deep", "light", "rem", "wake", "asleep", "restless", "awake"}
+	levelCols := map[string]transform.Int32Builder{}
+	for _, l := range levels {
+		levelCols[l] = c.Int32(l + "_min")
+	}
+	for _, lg := range logs {
+		s := lg.s
+		at := fmt.Sprintf("session %d", lg.id)
+		opt := func(field string, v int64) (*int32, error) {
+			if v < math.MinInt32 || v > math.MaxInt32 {
+				return nil, fmt.Errorf("%s %s %s: field %s: out of range: %d", in.Dataset, lg.day, at, field, v)
+			}
+			x := int32(v)
+			return &x, nil
+		}
+		var vals [6]*int32 // asleep, awake, to fall asleep, after wakeup, in bed, efficiency
+		lv := map[string]*int32{}
+		if m := s.Summary; m != nil {
+			for i, f := range []struct {
+				name string
+				v    int64
+			}{
+				{"summary.minutesAsleep", m.MinutesAsleep}, {"summary.minutesAwake", m.MinutesAwake},
+				{"summary.minutesToFallAsleep", m.MinutesToFallAsleep}, {"summary.minutesAfterWakeUp", m.MinutesAfterWakeUp},
+				{"summary.minutesInSleepPeriod", m.MinutesInSleepPeriod},
+			} {
+				if vals[i], err = opt(f.name, f.v); err != nil {
+					return err
+				}
+			}
+			if m.MinutesInSleepPeriod > 0 {
+				e := int32(math.Round(100 * float64(m.MinutesAsleep) / float64(m.MinutesInSleepPeriod)))
+				vals[5] = &e
+			}
+			byType := gSleepLevelCols(s.Type)
+			if len(m.StagesSummary) > 0 && (s.Type == "STAGES" || s.Type == "CLASSIC") {
+				for _, col := range byType { // a level the summary omits had no stage
+					lv[col] = new(int32)
+				}
+			}
+			for _, st := range m.StagesSummary {
+				if st == nil {
+					continue
+				}
+				col, ok := byType[st.Type]
+				if !ok {
+					continue
+				}
+				if lv[col], err = opt("summary.stagesSummary."+st.Type+".minutes", st.Minutes); err != nil {
+					return err
+				}
+			}
+		}
+		id.Append(lg.id)
+		day.AppendDate(lg.day)
+		su.Append(arrow.Timestamp(lg.startUTC))
+		sl.Append(arrow.Timestamp(lg.startWall))
+		eu.Append(arrow.Timestamp(lg.endUTC))
+		el.Append(arrow.Timestamp(lg.endWall))
+		dur.Append(lg.endUTC - lg.startUTC)
+		for i, col := range []transform.Int32Builder{asleep, awake, toFall, after, inBed, eff} {
+			col.AppendOpt(vals[i])
+		}
+		if s.Metadata != nil {
+			main.Append(s.Metadata.MainSleep)
+		} else {
+			main.AppendNull()
+		}
+		switch s.Type {
+		case "STAGES", "CLASSIC":
+			typ.Append(strings.ToLower(s.Type))
+		default:
+			typ.AppendNull()
+		}
+		logType.AppendNull()
+		info.AppendNull()
+		for _, l := range levels {
+			levelCols[l].AppendOpt(lv[l])
+		}
+	}
+	return nil
 }

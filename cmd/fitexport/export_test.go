@@ -160,16 +160,16 @@ func truthRows(tr *sim.Truth, r dates.Range) map[string][]map[string]string {
 		}
 		for _, lg := range day.Sleep {
 			id := strconv.FormatInt(lg.LogID, 10)
-			off := time.FixedZone("", lg.Offset)
+			zone := tr.Zone() // *_local is the real wall clock at each instant
 			add("sleep_sessions", "log_id", id, "date_of_sleep", lg.DateOfSleep.String(),
-				"start_utc", load.TextInstant(lg.Start), "start_local", load.TextWallClock(lg.Start.In(off)),
-				"end_utc", load.TextInstant(lg.End), "end_local", load.TextWallClock(lg.End.In(off)),
+				"start_utc", load.TextInstant(lg.Start), "start_local", load.TextWallClock(lg.Start.In(zone)),
+				"end_utc", load.TextInstant(lg.End), "end_local", load.TextWallClock(lg.End.In(zone)),
 				"minutes_asleep", itoa(lg.MinutesAsleep), "minutes_awake", itoa(lg.MinutesAwake),
 				"time_in_bed_min", itoa(lg.TimeInBed), "efficiency", itoa(lg.Efficiency),
 				"is_main_sleep", strconv.FormatBool(lg.IsMainSleep), "type", lg.Type)
 			for _, s := range lg.Stages {
 				add("sleep_stages", "log_id", id, "start_utc", load.TextInstant(s.Start),
-					"start_local", load.TextWallClock(s.Start.In(off)), "level", s.Level,
+					"start_local", load.TextWallClock(s.Start.In(zone)), "level", s.Level,
 					"seconds", itoa(s.Seconds), "short", strconv.FormatBool(s.Short))
 			}
 		}
