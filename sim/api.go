@@ -187,8 +187,19 @@ func (s *Server) resolve(p string) (uid string, rt route, ok bool) {
 		return uid, route{"profile", s.profile}, true
 	case ver == "1" && len(seg) == 1 && seg[0] == "devices":
 		return uid, route{"settings", s.devices}, true
+	case ver == "1" && len(seg) >= 5 && seg[0] == "activities" && seg[1] == "active-zone-minutes" && seg[2] == "date":
+		rt, ok := s.azmRoute(seg[3:])
+		return uid, rt, ok
 	case ver == "1" && len(seg) >= 5 && seg[0] == "activities" && seg[2] == "date":
 		rt, ok := s.activityRoute(seg[1], seg[3:])
+		return uid, rt, ok
+	case ver == "1" && len(seg) == 2 && seg[0] == "activities" && seg[1] == "list":
+		return uid, route{"activity", s.activityList}, true
+	case ver == "1" && len(seg) >= 1 && seg[0] == "body":
+		rt, ok := s.bodyRoute(seg)
+		return uid, rt, ok
+	case ver == "1" && len(seg) >= 3 && nightlyScope[seg[0]] != "":
+		rt, ok := s.nightlyRoute(seg)
 		return uid, rt, ok
 	case ver == "1.2" && len(seg) == 2 && seg[0] == "sleep" && seg[1] == "list":
 		return uid, route{"sleep", s.sleepList}, true
@@ -532,21 +543,13 @@ type deviceJSON struct {
 
 func (s *Server) devices(q *req) answer {
 	u := q.u
-	h := u.idHash
-	level := 20 + int(h%80)
-	battery := "High"
-	switch {
-	case level < 25:
-		battery = "Low"
-	case level < 60:
-		battery = "Medium"
-	}
+	d := s.device(u)
 	dev := deviceJSON{
-		Battery: battery, BatteryLevel: level, DeviceVersion: "Charge 6", Features: []string{},
-		ID: strconv.FormatUint(2000000000+h%1000000000, 10),
+		Battery: d.Battery, BatteryLevel: d.BatteryLevel, DeviceVersion: d.Version, Features: []string{},
+		ID: d.ID,
 		// wall clock in the user's zone, no offset, as the real API
-		LastSyncTime: s.lastSyncAt(u).In(u.loc).Format("2006-01-02T15:04:05.000"),
-		Mac:          strings.ToUpper(fmt.Sprintf("%012x", h>>16)), Type: "TRACKER",
+		LastSyncTime: d.LastSync.In(u.loc).Format("2006-01-02T15:04:05.000"),
+		Mac:          strings.ToUpper(fmt.Sprintf("%012x", u.idHash>>16)), Type: d.Type,
 	}
 	return answer{http.StatusOK, mustJSON([]deviceJSON{dev})}
 }
