@@ -30,5 +30,6 @@ func Default() *Registry {
 		exercises(),
 		devices(),
 		profile(),
+		coverage(),
 	)
 }

@@ -172,7 +172,7 @@ func sortedKeys(m map[string]Request) []string {
 
 func TestRegistry(t *testing.T) {
 	reg := Default()
-	want := "heart_rate steps calories distance floors elevation daily_activity resting_heart_rate heart_rate_zones sleep_sessions sleep_stages" + newDatasetNames
+	want := "heart_rate steps calories distance floors elevation daily_activity resting_heart_rate heart_rate_zones sleep_sessions sleep_stages" + newDatasetNames + " coverage"
 	if got := strings.Join(reg.Names(), " "); got != want {
 		t.Errorf("order = %s", got)
 	}
@@ -189,7 +189,7 @@ func TestRegistry(t *testing.T) {
 			}
 		}
 		spec := d.Sources[Fitbit]
-		if len(spec.Scopes) != 1 || spec.Requests == nil || spec.Transform == nil {
+		if len(spec.Scopes) == 0 || spec.Requests == nil || spec.Transform == nil {
 			t.Errorf("%s: incomplete Fitbit spec", d.Name)
 		}
 	}

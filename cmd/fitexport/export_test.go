@@ -146,6 +146,10 @@ func truthRows(tr *sim.Truth, r dates.Range) map[string][]map[string]string {
 		}
 		day := tr.Day(d)
 		t := day.Totals
+		hr := tr.Heart(d, "1min")
+		add("coverage", "date", d.String(), "wear_minutes", itoa(len(hr)), "has_heart_rate", strconv.FormatBool(len(hr) > 0),
+			"has_resting_heart_rate", strconv.FormatBool(day.RestingHR != nil), "has_steps", strconv.FormatBool(t.Steps > 0),
+			"has_sleep", strconv.FormatBool(len(day.Sleep) > 0))
 		add("daily_activity", "date", d.String(), "steps", itoa(t.Steps), "calories_kcal", itoa(t.Calories),
 			"calories_bmr_kcal", itoa(t.CaloriesBMR), "activity_calories_kcal", itoa(t.ActivityCalories),
 			"distance_m", f(t.DistanceKm*1000), "floors", itoa(t.Floors), "elevation_m", f(t.ElevationM),
