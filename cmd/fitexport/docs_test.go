@@ -1,0 +1,58 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/fitexport/fitexport/dataset"
+)
+
+var update = flag.Bool("update", false, "rewrite generated docs (README dataset table, docs/datasets.md)")
+
+// datasetDocs renders docs/datasets.md and the README's summary table from
+// the registry, the one place each dataset is described.
+func datasetDocs() (full, summary string) {
+	reg := dataset.Default()
+	fb := dataset.MarkdownTable(reg, dataset.Fitbit)
+	gh := dataset.MarkdownTable(reg, dataset.Google)
+	full = "# Datasets\n\nGenerated from the dataset registry (`go test ./cmd/fitexport -run TestDocsInSync -update`); do not edit.\n\n" +
+		"## Source fitbit (and sandbox)\n\n" + fb + "\n## Source google-health\n\n" + gh
+	// The README shows the summary table (up to the first blank line).
+	summary, _, _ = strings.Cut(fb, "\n\n")
+	return full, summary + "\n\nEvery column with its type, unit and meaning, and how the google-health source fills it: [docs/datasets.md](docs/datasets.md) (or `fitexport datasets --schema`).\n"
+}
+
+// TestDocsInSync keeps the README's dataset table and docs/datasets.md equal
+// to what the registry says.
+func TestDocsInSync(t *testing.T) {
+	full, summary := datasetDocs()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- datasets:begin -->\n", "<!-- datasets:end -->"
+	before, rest, ok1 := strings.Cut(string(readme), begin)
+	_, after, ok2 := strings.Cut(rest, end)
+	if !ok1 || !ok2 {
+		t.Fatal("README.md lacks the datasets:begin/end markers")
+	}
+	wantReadme := before + begin + summary + end + after
+	docs, _ := os.ReadFile("../../docs/datasets.md")
+	if *update {
+		if err := os.WriteFile("../../README.md", []byte(wantReadme), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile("../../docs/datasets.md", []byte(full), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if string(readme) != wantReadme {
+		t.Error("README.md's dataset table is out of date: go test ./cmd/fitexport -run TestDocsInSync -update")
+	}
+	if string(docs) != full {
+		t.Error("docs/datasets.md is out of date: go test ./cmd/fitexport -run TestDocsInSync -update")
+	}
+}
