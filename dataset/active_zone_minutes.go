@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	health "google.golang.org/api/health/v4"
 
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
@@ -33,6 +35,13 @@ import (
 // is sparse, so in the repeated hour of a fall-back day a minute is taken
 // at its second occurrence only once an earlier clock time follows a later
 // one; the sleeping hours of that night rarely earn AZM.
+//
+// Google Health: the active-zone-minutes interval type (see
+// google_more.go), 30 days a request, key
+// g/{mode}/active-zone-minutes/{start}_{end}; a row per point at its
+// interval's start, zone ← heartRateZone (FAT_BURN, CARDIO, PEAK → fat_burn,
+// cardio, peak; another zone is an error), minutes ← activeZoneMinutes (a
+// point of 0 has no row). A point longer than a minute stays one row.
 
 func activeZoneMinutes() *Dataset {
 	return &Dataset{
@@ -54,7 +63,7 @@ func activeZoneMinutes() *Dataset {
 				})
 			},
 			Transform: activeZoneMinutesTransform,
-		}},
+		}, Google: activeZoneMinutesGoogle()},
 	}
 }
 
@@ -176,6 +185,91 @@ func activeZoneMinutesTransform(in Input, b *array.RecordBuilder) error {
 			zone.Append(r.zone)
 			mins.Append(r.n)
 		}
+	}
+	return nil
+}
+
+func activeZoneMinutesGoogle() Spec {
+	t := gType{name: "active-zone-minutes", filter: gInterval, days: gAZMDays, pageSize: 10000}
+	return Spec{
+		Scopes:    []string{googleScopeActivity},
+		Requests:  func(o Options, r dates.Range) []Request { return t.requests(o, r, "") },
+		Transform: activeZoneMinutesGoogleTransform,
+		Notes:     "Zone total never occurs: every point names its heart-rate zone.",
+		ColumnNotes: map[string]string{
+			"time_utc":   "The interval's startTime.",
+			"time_local": "Derived: startTime + startUtcOffset as the API gives it (no profile zone).",
+			"zone":       "Derived: heartRateZone in lower case (FAT_BURN → fat_burn, CARDIO → cardio, PEAK → peak).",
+		},
+	}
+}
+
+// gAZMZones maps Google's heart-rate zones to the zone column and its
+// order within a minute (as the Fitbit rows).
+var gAZMZones = map[string]struct {
+	name  string
+	order int
+}{"FAT_BURN": {"fat_burn", 0}, "CARDIO": {"cardio", 1}, "PEAK": {"peak", 2}}
+
+func activeZoneMinutesGoogleTransform(in Input, b *array.RecordBuilder) error {
+	t := gType{name: "active-zone-minutes", filter: gInterval, days: gAZMDays, pageSize: 10000}
+	type row struct {
+		utc, wall int64
+		order     int
+		zone      string
+		n         int32
+		dev       string
+	}
+	var rows []row
+	for _, resp := range in.Responses {
+		key := resp.Request.Key
+		if !t.owns(key) {
+			continue
+		}
+		w := wantCache{in: in, key: key}
+		err := gPoints(in.Dataset, resp, func(p *health.DataPoint) error {
+			a := p.ActiveZoneMinutes
+			if a == nil || a.Interval == nil {
+				return fmt.Errorf("%s: response %s: a data point (%s) has no activeZoneMinutes.interval", in.Dataset, key, p.Name)
+			}
+			utc, wall, err := gStamp(a.Interval.StartTime, a.Interval.StartUtcOffset)
+			if err != nil {
+				return fmt.Errorf("%s: response %s: data point %s: field activeZoneMinutes.interval.startTime/startUtcOffset: %w", in.Dataset, key, p.Name, err)
+			}
+			day := transform.WallDate(wall)
+			if !w.want(day) || a.ActiveZoneMinutes == 0 {
+				return nil
+			}
+			z, ok := gAZMZones[a.HeartRateZone]
+			if !ok {
+				return fmt.Errorf("%s %s %s: field activeZoneMinutes.heartRateZone: unknown zone %q (want FAT_BURN, CARDIO or PEAK)", in.Dataset, day, gAt(wall), a.HeartRateZone)
+			}
+			if a.ActiveZoneMinutes < 0 || a.ActiveZoneMinutes > math.MaxInt32 {
+				return fmt.Errorf("%s %s %s: field activeZoneMinutes.activeZoneMinutes: out of range: %d", in.Dataset, day, gAt(wall), a.ActiveZoneMinutes)
+			}
+			rows = append(rows, row{utc, wall, z.order, z.name, int32(a.ActiveZoneMinutes), gDevice(p)})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.utc != b.utc {
+			return a.utc < b.utc
+		}
+		if a.order != b.order {
+			return a.order < b.order
+		}
+		return a.dev < b.dev
+	})
+	c := transform.ColsOf(b)
+	ts, zone, mins := c.Series(), c.String("zone"), c.Int32("minutes")
+	for _, r := range rows {
+		ts.Append(r.utc, r.wall)
+		zone.Append(r.zone)
+		mins.Append(r.n)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 
+	health "google.golang.org/api/health/v4"
+
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
 )
@@ -18,6 +20,18 @@ import (
 // with a transform.DayClock: a time in a repeated fall-back hour is taken
 // at its first occurrence) and a logId; a log fetched twice (a refetch)
 // keeps the later copy. No Accept-Language is sent, so weight is in kg.
+//
+// Google Health: the weight and body-fat sample types (see google_more.go),
+// 365 days a request, keys g/{mode}/weight/{start}_{end} and
+// g/{mode}/body-fat/{start}_{end}. A log's time is its
+// sampleTime.physicalTime and wall clock physicalTime + utcOffset; log_id
+// is derived from the data point's name like sleep's (gSleepID: the id
+// itself when decimal, as Fitbit-era logs keep their logId, else a stable
+// hash); source is the list point's device name, else its recording method
+// (MANUAL), null in reconcile mode (reconciled points carry no source).
+// weight's fat_percent is the body-fat point at the same instant (weight
+// plans the body-fat requests too; the planner sends them once when
+// body_fat is exported as well); bmi is null (Google has no BMI).
 
 const (
 	weightChunk = 31
@@ -96,3 +110,50 @@ func bodyLogs(in Input, kind, field string) ([]bodyLog, error) {
 
 // bodyDay is the day a log belongs to, for error messages.
 func bodyDay(lg bodyLog) dates.Date { return transform.WallDate(lg.wall) }
+
+func gWeightType() gType  { return gSampleType("weight", gBodyDays) }
+func gBodyFatType() gType { return gSampleType("body-fat", gBodyDays) }
+
+// gBodyLog is a weight or body-fat point read.
+type gBodyLog struct {
+	v      float64 // kg or percent
+	id     int64
+	source *string
+}
+
+// gBodyLogs reads the points of t (weight or body-fat) in time order.
+func gBodyLogs(in Input, t gType) ([]gRow[gBodyLog], error) {
+	payload := "weight"
+	if t.name == "body-fat" {
+		payload = "bodyFat"
+	}
+	return gSampleRows(in, t, payload,
+		func(p *health.DataPoint) *health.ObservationSampleTime {
+			switch {
+			case t.name == "weight" && p.Weight != nil:
+				return p.Weight.SampleTime
+			case t.name == "body-fat" && p.BodyFat != nil:
+				return p.BodyFat.SampleTime
+			}
+			return nil
+		},
+		func(p *health.DataPoint, d dates.Date, wall int64) (gBodyLog, bool, error) {
+			var lg gBodyLog
+			var err error
+			if t.name == "weight" {
+				lg.v = p.Weight.WeightGrams / 1000
+				err = gCheck(in.Dataset, d, wall, "weight.weightGrams", p.Weight.WeightGrams, 0, 1e6)
+			} else {
+				lg.v = p.BodyFat.Percentage
+				err = gCheck(in.Dataset, d, wall, "bodyFat.percentage", lg.v, 0, 100)
+			}
+			if err != nil {
+				return lg, false, err
+			}
+			if lg.id, err = gSleepID(p.Name); err != nil {
+				return lg, false, fmt.Errorf("%s %s %s: field name: %w", in.Dataset, d, gAt(wall), err)
+			}
+			lg.source = gSource(p)
+			return lg, lg.v != 0, nil
+		})
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	health "google.golang.org/api/health/v4"
 
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
@@ -33,6 +34,22 @@ import (
 // follows distanceUnit (Kilometer, or Mile; absent means Kilometer, as no
 // Accept-Language is sent) and is stored in metres. Fields a log lacks
 // (manual logs have no steps or heart rate) are null.
+//
+// Google Health: the exercise type, filtered on
+// exercise.interval.civil_start_time (a log belongs to the local day it
+// starts on, as with Fitbit), 30 days a request in pages of 25 (the type's
+// maximum), key g/{mode}/exercise/{start}_{end}. log_id is derived from the
+// data point's name (gSleepID); activity_name ← displayName; start/end ←
+// interval.startTime/endTime with their own offsets; duration_ms = end −
+// start; active_duration_ms ← activeDuration; steps, calories_kcal,
+// distance_m (distanceMillimeters / 1000), average_heart_rate_bpm and
+// active_zone_minutes ← metricsSummary. A metric the API omits is null,
+// except active_zone_minutes, which is 0 when the exercise has a heart
+// rate (proto3 omits a zero). activity_type_id, log_type and the zone
+// minutes are null: exerciseType is an enum, not Fitbit's numeric id, and
+// Google's heartRateZoneDurations uses other zones (light, moderate,
+// vigorous, peak). source_device is the list point's device, null in
+// reconcile mode.
 
 func exercises() *Dataset {
 	optI32 := func(name, doc, unit string) arrow.Field { return transform.Int32(name, true, doc, unit) }
@@ -66,7 +83,7 @@ func exercises() *Dataset {
 			Scopes:    []string{"activity"},
 			Requests:  exercisesRequests,
 			Transform: exercisesTransform,
-		}},
+		}, Google: exercisesGoogle()},
 	}
 }
 
@@ -283,6 +300,155 @@ func exercisesTransform(in Input, b *array.RecordBuilder) error {
 			dev = r.Source.Name
 		}
 		appendOptString(src, dev)
+	}
+	return nil
+}
+
+func exercisesGoogle() Spec {
+	null := "Null: Google's heartRateZoneDurations uses other zones (light, moderate, vigorous, peak)."
+	return Spec{
+		Scopes:    []string{googleScopeActivity},
+		Requests:  func(o Options, r dates.Range) []Request { return gExerciseType().requests(o, r, "") },
+		Transform: exercisesGoogleTransform,
+		ColumnNotes: map[string]string{
+			"log_id":              "Derived from the data point's name: its id when decimal (Fitbit-era logs keep their logId), else a stable hash of it.",
+			"activity_name":       "The exercise's displayName.",
+			"activity_type_id":    "Null: Google gives exerciseType, an enum name, not Fitbit's numeric id.",
+			"log_type":            "Null: Google has no log type.",
+			"end_local":           "Derived: endTime + endUtcOffset as the API gives it (no profile zone).",
+			"duration_ms":         "Derived: endTime − startTime.",
+			"distance_m":          "Derived: metricsSummary.distanceMillimeters / 1000.",
+			"active_zone_minutes": "The metricsSummary's activeZoneMinutes; 0 when absent and the exercise has a heart rate, else null.",
+			"fat_burn_zone_min":   null,
+			"cardio_zone_min":     null,
+			"peak_zone_min":       null,
+			"source_device":       "The list point's device name; null in reconcile mode.",
+		},
+	}
+}
+
+func exercisesGoogleTransform(in Input, b *array.RecordBuilder) error {
+	t := gExerciseType()
+	type row struct {
+		id                     int64
+		ex                     *health.Exercise
+		su, sl, eu, el, active int64
+		hasActive              bool
+		dev                    *string
+	}
+	var rows []row
+	seen := map[int64]int{}
+	for _, resp := range in.Responses {
+		key := resp.Request.Key
+		if !t.owns(key) {
+			continue
+		}
+		err := gPoints(in.Dataset, resp, func(p *health.DataPoint) error {
+			e := p.Exercise
+			if e == nil || e.Interval == nil {
+				return fmt.Errorf("%s: response %s: a data point (%s) has no exercise.interval", in.Dataset, key, p.Name)
+			}
+			su, sl, err := gStamp(e.Interval.StartTime, e.Interval.StartUtcOffset)
+			if err != nil {
+				return fmt.Errorf("%s: response %s: data point %s: field exercise.interval.startTime/startUtcOffset: %w", in.Dataset, key, p.Name, err)
+			}
+			day := transform.WallDate(sl)
+			if !in.Want(day, key) {
+				return nil
+			}
+			eu, el, err := gStamp(e.Interval.EndTime, e.Interval.EndUtcOffset)
+			if err != nil {
+				return fmt.Errorf("%s %s %s: field exercise.interval.endTime/endUtcOffset: %w", in.Dataset, day, gAt(sl), err)
+			}
+			if eu < su {
+				return fmt.Errorf("%s %s %s: field exercise.interval: ends before it starts", in.Dataset, day, gAt(sl))
+			}
+			id, err := gSleepID(p.Name)
+			if err != nil {
+				return fmt.Errorf("%s %s %s: field name: %w", in.Dataset, day, gAt(sl), err)
+			}
+			r := row{id: id, ex: e, su: su, sl: sl, eu: eu, el: el, dev: gSource(p)}
+			if p.DataSource != nil && (p.DataSource.Device == nil || p.DataSource.Device.DisplayName == "") {
+				r.dev = nil
+			}
+			if e.ActiveDuration != "" {
+				if r.active, err = gDuration(e.ActiveDuration); err != nil {
+					return fmt.Errorf("%s %s %s: field exercise.activeDuration: %w", in.Dataset, day, gAt(sl), err)
+				}
+				r.hasActive = true
+			}
+			if i, dup := seen[id]; dup { // a later fetch wins
+				rows[i] = r
+				return nil
+			}
+			seen[id] = len(rows)
+			rows = append(rows, r)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].su != rows[j].su {
+			return rows[i].su < rows[j].su
+		}
+		return rows[i].id < rows[j].id
+	})
+	c := transform.ColsOf(b)
+	id, name, typ, logType := c.Int64("log_id"), c.String("activity_name"), c.Int64("activity_type_id"), c.String("log_type")
+	su, sl, eu, el := c.Timestamp("start_utc"), c.Timestamp("start_local"), c.Timestamp("end_utc"), c.Timestamp("end_local")
+	dur, active, steps := c.Int64("duration_ms"), c.Int64("active_duration_ms"), c.Int64("steps")
+	cal, dist, hr := c.Float64("calories_kcal"), c.Float64("distance_m"), c.Int32("average_heart_rate_bpm")
+	azm, fat, cardio, peak := c.Int32("active_zone_minutes"), c.Int32("fat_burn_zone_min"), c.Int32("cardio_zone_min"), c.Int32("peak_zone_min")
+	src := c.String("source_device")
+	for _, r := range rows {
+		m := r.ex.MetricsSummary
+		if m == nil {
+			m = &health.MetricsSummary{}
+		}
+		id.Append(r.id)
+		if r.ex.DisplayName != "" {
+			name.Append(r.ex.DisplayName)
+		} else {
+			name.AppendNull()
+		}
+		typ.AppendNull()
+		logType.AppendNull()
+		su.Append(arrow.Timestamp(r.su))
+		sl.Append(arrow.Timestamp(r.sl))
+		eu.Append(arrow.Timestamp(r.eu))
+		el.Append(arrow.Timestamp(r.el))
+		dur.Append(r.eu - r.su)
+		if r.hasActive {
+			active.Append(r.active)
+		} else {
+			active.AppendNull()
+		}
+		if m.Steps > 0 {
+			steps.Append(m.Steps)
+		} else {
+			steps.AppendNull()
+		}
+		cal.AppendOpt(gOpt(m.CaloriesKcal))
+		var dm *float64
+		if m.DistanceMillimeters != 0 {
+			v := m.DistanceMillimeters / 1000
+			dm = &v
+		}
+		dist.AppendOpt(dm)
+		avg := gOptInt32(m.AverageHeartRateBeatsPerMinute)
+		hr.AppendOpt(avg)
+		z := gOptInt32(m.ActiveZoneMinutes)
+		if z == nil && avg != nil {
+			var zero int32
+			z = &zero
+		}
+		azm.AppendOpt(z)
+		fat.AppendNull()
+		cardio.AppendNull()
+		peak.AppendNull()
+		appendOptString(src, r.dev)
 	}
 	return nil
 }

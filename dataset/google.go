@@ -251,6 +251,18 @@ func fromReconciled(r *health.ReconciledDataPoint) *health.DataPoint {
 		ActiveEnergyBurned:    r.ActiveEnergyBurned,
 		DailyRestingHeartRate: r.DailyRestingHeartRate,
 		Sleep:                 r.Sleep,
+		// the payloads of google_more.go
+		DailyOxygenSaturation:            r.DailyOxygenSaturation,
+		OxygenSaturation:                 r.OxygenSaturation,
+		DailyHeartRateVariability:        r.DailyHeartRateVariability,
+		HeartRateVariability:             r.HeartRateVariability,
+		DailyRespiratoryRate:             r.DailyRespiratoryRate,
+		DailySleepTemperatureDerivations: r.DailySleepTemperatureDerivations,
+		DailyVo2Max:                      r.DailyVo2Max,
+		ActiveZoneMinutes:                r.ActiveZoneMinutes,
+		Weight:                           r.Weight,
+		BodyFat:                          r.BodyFat,
+		Exercise:                         r.Exercise,
 	}
 }
 

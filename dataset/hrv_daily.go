@@ -3,7 +3,9 @@ package dataset
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	health "google.golang.org/api/health/v4"
 
+	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
 )
 
@@ -15,11 +17,17 @@ import (
 // Fitbit's documentation lists the heartrate scope for the HRV endpoints
 // (there is no HRV scope of its own). deepRmssd is null when absent (e.g.
 // no deep sleep was recognised).
+//
+// Google Health: the daily-heart-rate-variability type (see
+// google_more.go), key g/{mode}/daily-heart-rate-variability/{start}_{end};
+// daily_rmssd_ms ← averageHeartRateVariabilityMilliseconds (a point without
+// it — only entropy or non-REM heart rate — has no row), deep_rmssd_ms ←
+// deepSleepRootMeanSquareOfSuccessiveDifferencesMilliseconds.
 
 const hrvChunk = 30
 
 func hrvDaily() *Dataset {
-	return dailyDataset("hrv_daily",
+	d := dailyDataset("hrv_daily",
 		"Nightly heart-rate variability (RMSSD) over the main sleep and over its deep sleep, under the date the sleep ended.",
 		"heartrate",
 		[]arrow.Field{
@@ -28,6 +36,8 @@ func hrvDaily() *Dataset {
 		},
 		rangeRequests("hrv", hrvChunk, fitbitRangePath("hrv", "")),
 		hrvDailyTransform)
+	d.Sources[Google] = hrvDailyGoogle()
+	return d
 }
 
 type hrvDayJSON struct {
@@ -61,6 +71,50 @@ func hrvDailyTransform(in Input, b *array.RecordBuilder) error {
 		date.AppendDate(d)
 		daily.Append(v)
 		deep.AppendOpt(dp)
+	}
+	return nil
+}
+
+func hrvDailyGoogle() Spec {
+	return Spec{
+		Scopes: []string{googleScopeHealth},
+		Requests: func(o Options, r dates.Range) []Request {
+			return gDailyType("daily-heart-rate-variability").requests(o, r, "")
+		},
+		Transform: hrvDailyGoogleTransform,
+		ColumnNotes: map[string]string{
+			"daily_rmssd_ms": "The point's averageHeartRateVariabilityMilliseconds (a point without it has no row).",
+			"deep_rmssd_ms":  "The point's deepSleepRootMeanSquareOfSuccessiveDifferencesMilliseconds.",
+		},
+	}
+}
+
+func hrvDailyGoogleTransform(in Input, b *array.RecordBuilder) error {
+	type val struct{ daily, deep float64 }
+	rows, err := gDailyRows(in, gDailyType("daily-heart-rate-variability"), "dailyHeartRateVariability",
+		func(p *health.DataPoint) *health.Date {
+			if p.DailyHeartRateVariability == nil {
+				return nil
+			}
+			return p.DailyHeartRateVariability.Date
+		},
+		func(p *health.DataPoint, d dates.Date) (val, bool, error) {
+			h := p.DailyHeartRateVariability
+			v := val{h.AverageHeartRateVariabilityMilliseconds, h.DeepSleepRootMeanSquareOfSuccessiveDifferencesMilliseconds}
+			if err := gCheck(in.Dataset, d, 0, "dailyHeartRateVariability.averageHeartRateVariabilityMilliseconds", v.daily, 0, 1000); err != nil {
+				return v, false, err
+			}
+			return v, v.daily != 0, gCheck(in.Dataset, d, 0, "dailyHeartRateVariability.deepSleepRootMeanSquareOfSuccessiveDifferencesMilliseconds", v.deep, 0, 1000)
+		})
+	if err != nil {
+		return err
+	}
+	c := transform.ColsOf(b)
+	date, daily, deep := c.Date32("date"), c.Float64("daily_rmssd_ms"), c.Float64("deep_rmssd_ms")
+	for _, r := range rows {
+		date.AppendDate(r.day)
+		daily.Append(r.v.daily)
+		deep.AppendOpt(gOpt(r.v.deep))
 	}
 	return nil
 }

@@ -2,9 +2,11 @@ package dataset
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	health "google.golang.org/api/health/v4"
 
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
@@ -17,6 +19,13 @@ import (
 // at most 30 days, key hrv-all/{start}_{end} →
 // {"hrv":[{"dateTime","minutes":[{"minute":"2026-11-20T01:05:00.000","value":{"rmssd","coverage","hf","lf"}}]}]}.
 // coverage, hf and lf are null when absent.
+//
+// Google Health: the heart-rate-variability samples (see google_more.go),
+// 30 days a request, key g/{mode}/heart-rate-variability/{start}_{end}; a
+// row per sample with rootMeanSquareOfSuccessiveDifferencesMilliseconds
+// (a sample without it — an SDNN-only measurement — has no row), hf and lf
+// ← metadata.highFrequencyPower / lowFrequencyPower; Google has no
+// coverage.
 
 func hrvIntraday() *Dataset {
 	return &Dataset{
@@ -36,7 +45,7 @@ func hrvIntraday() *Dataset {
 			Scopes:    []string{"heartrate"},
 			Requests:  rangeRequests("hrv-all", hrvChunk, fitbitRangePath("hrv", "/all")),
 			Transform: hrvIntradayTransform,
-		}},
+		}, Google: hrvIntradayGoogle()},
 	}
 }
 
@@ -82,5 +91,62 @@ func hrvIntradayTransform(in Input, b *array.RecordBuilder) error {
 		}
 	}
 	appendNightSamples(in, transform.ColsOf(b), samples, []string{"rmssd_ms", "coverage", "hf", "lf"})
+	return nil
+}
+
+func hrvIntradayGoogle() Spec {
+	t := gSampleType("heart-rate-variability", gHRVDays)
+	return Spec{
+		Scopes:    []string{googleScopeHealth},
+		Requests:  func(o Options, r dates.Range) []Request { return t.requests(o, r, "") },
+		Transform: hrvIntradayGoogleTransform,
+		Notes:     "A window belongs to the local day of its own wall clock, so the evening windows of a night are filed under the evening's day (Fitbit files the whole night under the date the sleep ended); samples without an RMSSD (SDNN only) have no row.",
+		ColumnNotes: map[string]string{
+			"time_utc":   "The sample's physicalTime.",
+			"time_local": "Derived: physicalTime + the utcOffset the API gives with the sample (no profile zone).",
+			"coverage":   "Null: Google gives no data coverage.",
+			"hf":         "The sample's metadata.highFrequencyPower.",
+			"lf":         "The sample's metadata.lowFrequencyPower.",
+		},
+	}
+}
+
+func hrvIntradayGoogleTransform(in Input, b *array.RecordBuilder) error {
+	type val struct{ rmssd, hf, lf float64 }
+	rows, err := gSampleRows(in, gSampleType("heart-rate-variability", gHRVDays), "heartRateVariability",
+		func(p *health.DataPoint) *health.ObservationSampleTime {
+			if p.HeartRateVariability == nil {
+				return nil
+			}
+			return p.HeartRateVariability.SampleTime
+		},
+		func(p *health.DataPoint, d dates.Date, wall int64) (val, bool, error) {
+			h := p.HeartRateVariability
+			v := val{rmssd: h.RootMeanSquareOfSuccessiveDifferencesMilliseconds}
+			if m := h.Metadata; m != nil {
+				v.hf, v.lf = m.HighFrequencyPower, m.LowFrequencyPower
+			}
+			for _, f := range []struct {
+				name string
+				v    float64
+			}{{"rootMeanSquareOfSuccessiveDifferencesMilliseconds", v.rmssd}, {"metadata.highFrequencyPower", v.hf}, {"metadata.lowFrequencyPower", v.lf}} {
+				if err := gCheck(in.Dataset, d, wall, "heartRateVariability."+f.name, f.v, 0, math.MaxFloat64); err != nil {
+					return v, false, err
+				}
+			}
+			return v, v.rmssd != 0, nil
+		})
+	if err != nil {
+		return err
+	}
+	c := transform.ColsOf(b)
+	ts, rm, cov, hf, lf := c.Series(), c.Float64("rmssd_ms"), c.Float64("coverage"), c.Float64("hf"), c.Float64("lf")
+	for _, r := range rows {
+		ts.Append(r.utc, r.wall)
+		rm.Append(r.v.rmssd)
+		cov.AppendNull()
+		hf.AppendOpt(gOpt(r.v.hf))
+		lf.AppendOpt(gOpt(r.v.lf))
+	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	health "google.golang.org/api/health/v4"
 
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
@@ -19,6 +20,16 @@ import (
 // Fitbit: GET /1/user/-/profile.json (scope profile); like devices, one
 // request per run's range of days, key profile/{start}_{end}, its row filed
 // under the range's last day (see snapshotRequests).
+//
+// Google Health: GET /v4/users/me/settings (scope settings; key
+// g/settings/{start}_{end}) and GET /v4/users/me/profile (scope profile;
+// key g/profile/{start}_{end}), filed like Fitbit's. timezone ← timeZone,
+// utc_offset_s ← utcOffset, distance_unit and weight_unit ← distanceUnit and
+// weightUnit mapped to the Fitbit profile's names (DISTANCE_UNIT_KILOMETERS
+// and WEIGHT_UNIT_KILOGRAMS → METRIC, …_MILES and …_POUNDS → en_US,
+// WEIGHT_UNIT_STONE → en_GB), member_since ← the profile's
+// membershipStartDate. Nothing else of either answer is exported (the
+// profile's age and stride lengths included).
 
 func profile() *Dataset {
 	return &Dataset{
@@ -38,7 +49,7 @@ func profile() *Dataset {
 			Scopes:    []string{"profile"},
 			Requests:  snapshotRequests("profile", "/1/user/-/profile.json"),
 			Transform: profileTransform,
-		}},
+		}, Google: profileGoogle()},
 	}
 }
 
@@ -93,6 +104,86 @@ func profileTransform(in Input, b *array.RecordBuilder) error {
 			}
 			appendOptString(du, u.DistanceUnit)
 			appendOptString(wu, u.WeightUnit)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func profileGoogle() Spec {
+	return Spec{
+		Scopes: []string{googleScopeSettings, googleScopeProfile},
+		Requests: func(o Options, r dates.Range) []Request {
+			return append(gSnapshotRequest("settings", "/v4/users/me/settings", nil, NoPaging)(o, r),
+				gSnapshotRequest("profile", "/v4/users/me/profile", nil, NoPaging)(o, r)...)
+		},
+		Transform: profileGoogleTransform,
+		ColumnNotes: map[string]string{
+			"timezone":      "The settings' timeZone.",
+			"utc_offset_s":  "The settings' utcOffset.",
+			"member_since":  "The profile's membershipStartDate.",
+			"distance_unit": "Derived: the settings' distanceUnit as Fitbit names it (DISTANCE_UNIT_KILOMETERS → METRIC, DISTANCE_UNIT_MILES → en_US).",
+			"weight_unit":   "Derived: the settings' weightUnit as Fitbit names it (…_KILOGRAMS → METRIC, …_POUNDS → en_US, …_STONE → en_GB).",
+		},
+	}
+}
+
+func profileGoogleTransform(in Input, b *array.RecordBuilder) error {
+	settings, err := snapshots(in, "g/settings")
+	if err != nil {
+		return err
+	}
+	profiles, err := snapshots(in, "g/profile")
+	if err != nil {
+		return err
+	}
+	since := map[dates.Date]*dates.Date{}
+	for _, dr := range profiles {
+		err := decodePages(in.Dataset, dr.resp, func(pr *health.Profile) error {
+			if pr.MembershipStartDate == nil {
+				return nil
+			}
+			d, err := gDate(pr.MembershipStartDate)
+			if err != nil {
+				return transform.FieldError(in.Dataset, dr.day, "membershipStartDate", err)
+			}
+			since[dr.day] = &d
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	c := transform.ColsOf(b)
+	date, tz, off, ms := c.Date32("date"), c.String("timezone"), c.Int32("utc_offset_s"), c.Date32("member_since")
+	du, wu := c.String("distance_unit"), c.String("weight_unit")
+	for _, dr := range settings {
+		err := decodePages(in.Dataset, dr.resp, func(st *health.Settings) error {
+			if st.TimeZone == "" {
+				return fmt.Errorf("%s %s: the settings have no timeZone", in.Dataset, dr.day)
+			}
+			var offS *int32
+			if st.UtcOffset != "" {
+				v, err := gOffset(st.UtcOffset)
+				if err != nil {
+					return transform.FieldError(in.Dataset, dr.day, "utcOffset", err)
+				}
+				s := int32(v / 1000)
+				offS = &s
+			}
+			date.AppendDate(dr.day)
+			tz.Append(st.TimeZone)
+			off.AppendOpt(offS)
+			if d := since[dr.day]; d != nil {
+				ms.AppendDate(*d)
+			} else {
+				ms.AppendNull()
+			}
+			appendOptString(du, gUnit(st.DistanceUnit))
+			appendOptString(wu, gUnit(st.WeightUnit))
 			return nil
 		})
 		if err != nil {

@@ -3,7 +3,9 @@ package dataset
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	health "google.golang.org/api/health/v4"
 
+	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
 )
 
@@ -17,11 +19,19 @@ import (
 // (the by-date form answers one such object, or {} without data: both are
 // accepted). An entry without value.avg has no row; min and max are null
 // when absent.
+//
+// Google Health: the daily-oxygen-saturation type (see google_more.go),
+// key g/{mode}/daily-oxygen-saturation/{start}_{end}; avg_percent ←
+// averagePercentage. Its lowerBoundPercentage and upperBoundPercentage
+// (required by the discovery document) bound "the confidence interval of
+// oxygen saturation samples during sleep": they are not the night's lowest
+// and highest reading, so min_percent and max_percent stay null rather
+// than carry a different quantity.
 
 const spo2Chunk = 30
 
 func spo2Daily() *Dataset {
-	return dailyDataset("spo2_daily",
+	d := dailyDataset("spo2_daily",
 		"Nightly blood oxygen saturation (SpO2) during the main sleep: average, minimum and maximum, under the date the sleep ended.",
 		"oxygen_saturation",
 		[]arrow.Field{
@@ -31,6 +41,48 @@ func spo2Daily() *Dataset {
 		},
 		rangeRequests("spo2", spo2Chunk, fitbitRangePath("spo2", "")),
 		spo2DailyTransform)
+	d.Sources[Google] = Spec{
+		Scopes: []string{googleScopeHealth},
+		Requests: func(o Options, r dates.Range) []Request {
+			return gDailyType("daily-oxygen-saturation").requests(o, r, "")
+		},
+		Transform: spo2DailyGoogleTransform,
+		Notes:     "Google's lowerBoundPercentage and upperBoundPercentage bound a confidence interval of the night's readings, not the lowest and highest reading, so they are not exported.",
+		ColumnNotes: map[string]string{
+			"avg_percent": "The point's averagePercentage (a point without it has no row).",
+			"min_percent": "Null: Google gives no minimum reading.",
+			"max_percent": "Null: Google gives no maximum reading.",
+		},
+	}
+	return d
+}
+
+// spo2DailyGoogleTransform reads daily-oxygen-saturation: avg_percent ←
+// averagePercentage; min and max null.
+func spo2DailyGoogleTransform(in Input, b *array.RecordBuilder) error {
+	rows, err := gDailyRows(in, gDailyType("daily-oxygen-saturation"), "dailyOxygenSaturation",
+		func(p *health.DataPoint) *health.Date {
+			if p.DailyOxygenSaturation == nil {
+				return nil
+			}
+			return p.DailyOxygenSaturation.Date
+		},
+		func(p *health.DataPoint, d dates.Date) (float64, bool, error) {
+			v := p.DailyOxygenSaturation.AveragePercentage
+			return v, v != 0, gCheck(in.Dataset, d, 0, "dailyOxygenSaturation.averagePercentage", v, 0, 100)
+		})
+	if err != nil {
+		return err
+	}
+	c := transform.ColsOf(b)
+	date, avg, lo, hi := c.Date32("date"), c.Float64("avg_percent"), c.Float64("min_percent"), c.Float64("max_percent")
+	for _, r := range rows {
+		date.AppendDate(r.day)
+		avg.Append(r.v)
+		lo.AppendNull()
+		hi.AppendNull()
+	}
+	return nil
 }
 
 type spo2DayJSON struct {

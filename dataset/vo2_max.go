@@ -6,7 +6,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	health "google.golang.org/api/health/v4"
 
+	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
 )
 
@@ -21,9 +23,15 @@ import (
 // one number gives vo2_max and null bounds. Like the other values of this
 // endpoint family, a day's score is filed under the date the main sleep
 // ended, and days without one have no row.
+//
+// Google Health: the daily-vo2-max type (see google_more.go), key
+// g/{mode}/daily-vo2-max/{start}_{end}, scope activity_and_fitness;
+// vo2_max ← vo2Max, one number (where Fitbit gives a range Google gives
+// its estimate, flagged estimated, which fitexport does not export); the
+// bounds are null.
 
 func vo2Max() *Dataset {
-	return dailyDataset("vo2_max",
+	d := dailyDataset("vo2_max",
 		"Fitbit's cardio fitness score: estimated VO2 max per day, with the range's ends when Fitbit gives a range.",
 		"cardio_fitness",
 		[]arrow.Field{
@@ -33,6 +41,8 @@ func vo2Max() *Dataset {
 		},
 		rangeRequests("cardioscore", 30, fitbitRangePath("cardioscore", "")),
 		vo2MaxTransform)
+	d.Sources[Google] = vo2MaxGoogle()
+	return d
 }
 
 type cardioScoreJSON struct {
@@ -82,6 +92,47 @@ func vo2MaxTransform(in Input, b *array.RecordBuilder) error {
 		val.Append(v)
 		low.AppendOpt(lo)
 		high.AppendOpt(hi)
+	}
+	return nil
+}
+
+func vo2MaxGoogle() Spec {
+	return Spec{
+		Scopes: []string{googleScopeActivity},
+		Requests: func(o Options, r dates.Range) []Request {
+			return gDailyType("daily-vo2-max").requests(o, r, "")
+		},
+		Transform: vo2MaxGoogleTransform,
+		ColumnNotes: map[string]string{
+			"vo2_max":      "The point's vo2Max, one number (a point without it has no row).",
+			"vo2_max_low":  "Null: Google gives one number, never a range.",
+			"vo2_max_high": "Null: Google gives one number, never a range.",
+		},
+	}
+}
+
+func vo2MaxGoogleTransform(in Input, b *array.RecordBuilder) error {
+	rows, err := gDailyRows(in, gDailyType("daily-vo2-max"), "dailyVo2Max",
+		func(p *health.DataPoint) *health.Date {
+			if p.DailyVo2Max == nil {
+				return nil
+			}
+			return p.DailyVo2Max.Date
+		},
+		func(p *health.DataPoint, d dates.Date) (float64, bool, error) {
+			v := p.DailyVo2Max.Vo2Max
+			return v, v != 0, gCheck(in.Dataset, d, 0, "dailyVo2Max.vo2Max", v, 0, 100)
+		})
+	if err != nil {
+		return err
+	}
+	c := transform.ColsOf(b)
+	date, val, low, high := c.Date32("date"), c.Float64("vo2_max"), c.Float64("vo2_max_low"), c.Float64("vo2_max_high")
+	for _, r := range rows {
+		date.AppendDate(r.day)
+		val.Append(r.v)
+		low.AppendNull()
+		high.AppendNull()
 	}
 	return nil
 }

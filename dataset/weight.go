@@ -4,6 +4,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/transform"
 )
 
@@ -28,7 +29,7 @@ func weight() *Dataset {
 			Scopes:    []string{"weight"},
 			Requests:  rangeRequests("weight", weightChunk, fitbitRangePath("body/log/weight", "")),
 			Transform: weightTransform,
-		}},
+		}, Google: weightGoogle()},
 	}
 }
 
@@ -53,6 +54,55 @@ func weightTransform(in Input, b *array.RecordBuilder) error {
 		fat.AppendOpt(ft)
 		appendOptString(src, lg.raw.Source)
 		id.Append(lg.id)
+	}
+	return nil
+}
+
+func weightGoogle() Spec {
+	return Spec{
+		Scopes: []string{googleScopeHealth},
+		Requests: func(o Options, r dates.Range) []Request {
+			return append(gWeightType().requests(o, r, ""), gBodyFatType().requests(o, r, "")...)
+		},
+		Transform: weightGoogleTransform,
+		ColumnNotes: map[string]string{
+			"time_utc":    "The sample's physicalTime.",
+			"time_local":  "Derived: physicalTime + the utcOffset the API gives with the sample (no profile zone).",
+			"weight_kg":   "Derived: weightGrams / 1000.",
+			"bmi":         "Null: Google has no BMI.",
+			"fat_percent": "Derived: the body-fat point at the same instant, if any.",
+			"source":      "The list point's device name (else its recording method, e.g. MANUAL); null in reconcile mode.",
+			"log_id":      "Derived from the data point's name: its id when decimal (Fitbit-era logs keep their logId), else a stable hash of it.",
+		},
+	}
+}
+
+func weightGoogleTransform(in Input, b *array.RecordBuilder) error {
+	logs, err := gBodyLogs(in, gWeightType())
+	if err != nil {
+		return err
+	}
+	fats, err := gBodyLogs(in, gBodyFatType())
+	if err != nil {
+		return err
+	}
+	fatAt := map[int64]float64{}
+	for _, f := range fats {
+		fatAt[f.utc] = f.v.v
+	}
+	c := transform.ColsOf(b)
+	ts, w, bmi, fat, src, id := c.Series(), c.Float64("weight_kg"), c.Float64("bmi"), c.Float64("fat_percent"), c.String("source"), c.Int64("log_id")
+	for _, lg := range logs {
+		ts.Append(lg.utc, lg.wall)
+		w.Append(lg.v.v)
+		bmi.AppendNull()
+		if f, ok := fatAt[lg.utc]; ok {
+			fat.Append(f)
+		} else {
+			fat.AppendNull()
+		}
+		appendOptString(src, lg.v.source)
+		id.Append(lg.v.id)
 	}
 	return nil
 }

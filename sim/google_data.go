@@ -37,7 +37,7 @@ type gType struct {
 	maxPage       int  // list/reconcile page-size limit (and default when 25)
 }
 
-var googleTypes = map[string]*gType{
+var googleTypes = withGoogleMoreTypes(map[string]*gType{ // + google_more.go
 	"heart-rate":               {kebab: "heart-rate", snake: "heart_rate", kind: gkSample, scope: GoogleScopeMetrics, list: true, rollup: true, maxDays: 14, maxPage: 10000},
 	"steps":                    {kebab: "steps", snake: "steps", kind: gkInterval, scope: GoogleScopeActivity, list: true, rollup: true, maxDays: 90, maxPage: 10000},
 	"distance":                 {kebab: "distance", snake: "distance", kind: gkInterval, scope: GoogleScopeActivity, list: true, rollup: true, maxDays: 90, maxPage: 10000},
@@ -47,7 +47,7 @@ var googleTypes = map[string]*gType{
 	"total-calories":           {kebab: "total-calories", snake: "total_calories", kind: gkInterval, scope: GoogleScopeActivity, rollup: true, maxDays: 14, maxPage: 10000},
 	"daily-resting-heart-rate": {kebab: "daily-resting-heart-rate", snake: "daily_resting_heart_rate", kind: gkDaily, scope: GoogleScopeMetrics, list: true, maxPage: 10000},
 	"sleep":                    {kebab: "sleep", snake: "sleep", kind: gkSession, scope: GoogleScopeSleep, list: true, maxPage: 25},
-}
+})
 
 func googleTypeNames() []string {
 	var out []string
@@ -68,6 +68,7 @@ type gPoint struct {
 	active     bool    // heart: the minute had activity
 	date       dates.Date
 	log        *SleepLog
+	more       any // the fact of a google_more.go type
 }
 
 // minuteValue is a served minute's value for an interval type.
@@ -92,6 +93,9 @@ func minuteValue(kebab string, m minute, bmrCal float64) (int64, float64) {
 // googleDayPoints returns the served points of type gt on local day d, in
 // time order. Sleep points are the logs whose dateOfSleep is d.
 func (s *Server) googleDayPoints(u *userState, gt *gType, d dates.Date, cut time.Time) []gPoint {
+	if pts, ok := s.googleMorePoints(u, gt, d, cut); ok {
+		return pts
+	}
 	loc := u.loc
 	switch gt.kind {
 	case gkDaily:
@@ -395,6 +399,7 @@ type gDataPoint struct {
 	ActiveEnergyBurned    *gEnergy     `json:"activeEnergyBurned,omitempty"`
 	DailyRestingHeartRate *gDailyRHR   `json:"dailyRestingHeartRate,omitempty"`
 	Sleep                 *gSleep      `json:"sleep,omitempty"`
+	gMorePayload
 }
 
 // googleStageTypes maps Fitbit sleep levels to Google stage types.
@@ -444,6 +449,8 @@ func (s *Server) renderPoint(u *userState, gt *gType, p *gPoint, reconcile bool)
 		dp.DailyRestingHeartRate = r
 	case "sleep":
 		dp.Sleep = renderSleep(p.log, loc)
+	default:
+		s.renderMorePoint(&dp, u, gt, p)
 	}
 	return dp
 }
@@ -491,6 +498,7 @@ type gSums struct {
 	steps, mm, floors, gainMM int64
 	totalKcal, activeKcal     float64
 	hrN, hrSum, hrMin, hrMax  int
+	azm                       AZMDay // active-zone-minutes (google_more.go)
 }
 
 // add folds the minutes of sp whose start lies in [a, b) and the heart
@@ -576,6 +584,7 @@ type gRollupPoint struct {
 	ActiveEnergyBurned *gKcalSum     `json:"activeEnergyBurned,omitempty"`
 	TotalCalories      *gKcalSum     `json:"totalCalories,omitempty"`
 	HeartRate          *gHeartRollup `json:"heartRate,omitempty"`
+	gMoreRollup
 }
 
 func (g *gSums) fill(gt *gType, rp *gRollupPoint) {
@@ -594,6 +603,8 @@ func (g *gSums) fill(gt *gType, rp *gRollupPoint) {
 		rp.TotalCalories = &gKcalSum{round(g.totalKcal, 4)}
 	case "heart-rate":
 		rp.HeartRate = &gHeartRollup{round(float64(g.hrSum)/float64(g.hrN), 2), float64(g.hrMax), float64(g.hrMin)}
+	default:
+		g.fillMore(gt, rp)
 	}
 }
 
@@ -701,6 +712,7 @@ func (s *Server) googleRollUp(q *gReq, gt *gType) (int, []byte) {
 			}
 			var g gSums
 			g.add(sp, ws, we)
+			s.moreSums(&g, q.u, gt, ws, we, q.cut)
 			if g.present(gt) {
 				rp := gRollupPoint{StartTime: gTime(ws), EndTime: gTime(we)}
 				g.fill(gt, &rp)
@@ -830,6 +842,7 @@ func (s *Server) googleDailyRollUp(q *gReq, gt *gType) (int, []byte) {
 			we = to
 		}
 		g := s.googleSums(q.u, ws.Time(loc), we.Time(loc), q.cut)
+		s.moreSums(&g, q.u, gt, ws.Time(loc), we.Time(loc), q.cut)
 		if !g.present(gt) {
 			continue
 		}
