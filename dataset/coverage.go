@@ -23,8 +23,9 @@ import (
 // costs no request. wear_minutes counts the distinct minutes with a heart
 // sample; at 5min or 15min detail it counts intervals with data times their
 // length (an upper bound). tracker_last_sync_utc is the tracker's last sync
-// when the day was fetched, fetched_utc when that was: a day fetched before
-// the tracker synced past its end is fetched again later (late sync).
+// when the day was fetched: a day fetched before the tracker synced past its
+// end is fetched again later (late sync). The fetch time itself is not a
+// column, so that the same answers always give the same bytes.
 //
 // Google Health: not served yet (it needs a rule for wear from heart-rate
 // samples across pages; planned).
@@ -42,7 +43,6 @@ func coverage() *Dataset {
 			transform.Bool("has_steps", false, "The day's step total is above zero."),
 			transform.Bool("has_sleep", false, "A sleep log ended on this day."),
 			transform.Field("tracker_last_sync_utc", transform.InstantType(), true, "The tracker's last sync when the day was fetched.", ""),
-			transform.Field("fetched_utc", transform.InstantType(), true, "When the day's heart-rate answer was fetched.", ""),
 		}, nil),
 		Sources: map[Source]Spec{Fitbit: {
 			Scopes: []string{"heartrate", "activity", "sleep"},
@@ -107,7 +107,7 @@ func coverageTransform(in Input, b *array.RecordBuilder) error {
 	}
 	c := transform.ColsOf(b)
 	date, wear, hasHR, hasRHR := c.Date32("date"), c.Int32("wear_minutes"), c.Bool("has_heart_rate"), c.Bool("has_resting_heart_rate")
-	hasSt, hasSl, sync, fetched := c.Bool("has_steps"), c.Bool("has_sleep"), c.Timestamp("tracker_last_sync_utc"), c.Timestamp("fetched_utc")
+	hasSt, hasSl, sync := c.Bool("has_steps"), c.Bool("has_sleep"), c.Timestamp("tracker_last_sync_utc")
 	for _, dr := range heart {
 		p := transform.Parser{Dataset: in.Dataset, Day: dr.day}
 		per := int64(1)
@@ -152,7 +152,6 @@ func coverageTransform(in Input, b *array.RecordBuilder) error {
 		hasSt.Append(hasSteps[dr.day])
 		hasSl.Append(hasSleep[dr.day])
 		appendInstant(sync, dr.resp.LastSync)
-		appendInstant(fetched, dr.resp.FetchedAt)
 	}
 	return nil
 }

@@ -231,6 +231,7 @@ func TestExportMatchesGroundTruth(t *testing.T) {
 	}
 	for _, f := range []load.Format{load.Parquet, load.CSV, load.NDJSON} {
 		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
 			out := t.TempDir()
 			code, _, stderr := w.run("--from", r.From.String(), "--to", r.To.String(), "--format", string(f), "--out", out, "--quiet")
 			if code != 0 {
