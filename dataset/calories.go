@@ -31,15 +31,29 @@ func calories() *Dataset {
 			cal, lvl, mets := c.Float64("calories_kcal"), c.Int8("level"), c.Float64("mets")
 			return func(p *transform.Parser, pt *actPoint) {
 				v := p.Float64("calories_kcal", pt.Value)
-				l := p.Int32("level", pt.Level)
-				m := p.Float64E("mets", pt.Mets, -1) // tenths → METs
-				if p.Err == nil && (l < 0 || l > 3) {
-					p.Fail("level", errLevel(l))
+				// level and mets are null when absent (a Google Takeout
+				// archive has neither; the API always sends both).
+				l := p.OptInt32("level", pt.Level)
+				var m *float64
+				if pt.Mets.Present() {
+					x := p.Float64E("mets", pt.Mets, -1) // tenths → METs
+					m = &x
+				}
+				if p.Err == nil && l != nil && (*l < 0 || *l > 3) {
+					p.Fail("level", errLevel(*l))
 				}
 				if p.Err == nil {
 					cal.Append(v)
-					lvl.Append(int8(l))
-					mets.Append(m)
+					if l != nil {
+						lvl.Append(int8(*l))
+					} else {
+						lvl.AppendNull()
+					}
+					if m != nil {
+						mets.Append(*m)
+					} else {
+						mets.AppendNull()
+					}
 				}
 			}
 		})

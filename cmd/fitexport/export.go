@@ -40,12 +40,14 @@ type exportFlags struct {
 	dailyRangeCap   int
 	googleMode      string
 	sandboxAPI      string
+	takeout         string
+	takeoutZone     string
 }
 
 func (f *exportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.from, "from", "", "first day to export, YYYY-MM-DD, in the user's time zone (default: continue after the last complete day)")
 	fs.StringVar(&f.to, "to", "", "last day to export, inclusive (default: the last day the device has fully synced)")
-	fs.StringVar(&f.since, "since", "30d", "where a first run without --from starts: a date, a number of days back like 30d, or all (the profile's memberSince)")
+	fs.StringVar(&f.since, "since", "", "where a first run without --from starts: a date, a number of days back like 30d, or all (the profile's memberSince); default 30d (a Takeout archive: all of it)")
 	fs.StringVar(&f.format, "format", "parquet", "output format: parquet, csv or ndjson")
 	fs.StringVar(&f.out, "out", "fitbit", "output folder")
 	fs.StringVar(&f.datasets, "datasets", "", "comma-separated datasets (default: every dataset the token's scopes allow; see `fitexport datasets`)")
@@ -60,6 +62,8 @@ func (f *exportFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress output")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "requests in flight")
 	fs.StringVar(&f.googleMode, "google-mode", "reconcile", "Google Health reads: reconcile (one merged stream, what the Fitbit app shows) or list (per-device points)")
+	fs.StringVar(&f.takeout, "takeout", "", "with --source takeout: the Takeout archive's .zip parts (comma-separated) or its unpacked folder")
+	fs.StringVar(&f.takeoutZone, "takeout-zone", "", "with --source takeout: the IANA zone to read local times in, only if the archive's profile lacks one")
 	fs.StringVar(&f.sandboxAPI, "sandbox-api", "fitbit", "the protocol --source sandbox speaks: fitbit or google-health")
 	fs.IntVar(&f.dailyRangeCap, "daily-range-cap", 1095, "days per daily time-series request (Fitbit documents 1095; lower it if the API refuses)")
 }
@@ -88,6 +92,8 @@ type checked struct {
 	sinceDays int
 	sinceAll  bool
 	sinceDate dates.Date
+	// sinceDefault: --since was not given.
+	sinceDefault bool
 }
 
 func (f *exportFlags) check(now time.Time) (checked, error) {
@@ -122,6 +128,8 @@ func (f *exportFlags) check(now time.Time) (checked, error) {
 		return c, usagef("--max-requests, --deadline, --concurrency and --daily-range-cap must be positive")
 	}
 	switch s := strings.TrimSpace(f.since); {
+	case s == "":
+		c.sinceDays, c.sinceDefault = 30, true
 	case s == "all":
 		c.sinceAll = true
 	case strings.HasSuffix(s, "d"):
@@ -178,7 +186,13 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 	if f.quiet {
 		log = io.Discard
 	}
-	so := sessionOptions{source: f.source, profile: f.profile, maxRequests: f.maxRequests, log: log, sandboxAPI: f.sandboxAPI}
+	so := sessionOptions{source: f.source, profile: f.profile, maxRequests: f.maxRequests, log: log, sandboxAPI: f.sandboxAPI,
+		takeoutZone: f.takeoutZone}
+	for _, p := range strings.Split(f.takeout, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			so.takeout = append(so.takeout, p)
+		}
+	}
 	if f.deadline > 0 {
 		so.deadline = started.Add(f.deadline)
 	}
@@ -215,6 +229,8 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 	}
 	since := c.sinceDate
 	switch {
+	case sess.archive != nil && !prof.FirstDay.IsZero() && c.sinceDefault:
+		since = prof.FirstDay // an archive: all of it
 	case c.sinceAll:
 		since = prof.MemberSince
 	case c.sinceDays > 0:
@@ -237,6 +253,11 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 	}
 	if err == nil && !f.quiet {
 		fmt.Fprintf(log, "done: %s → %s (%d requests)\n", res.Range, c.outDir, res.Fetched)
+	}
+	if sess.archive != nil {
+		for _, w := range sess.archive.Warnings() {
+			fmt.Fprintf(log, "warning: skipped %s\n", w)
+		}
 	}
 	if errors.Is(err, extract.ErrStopped) {
 		err = fmt.Errorf("%w: run the same command again to continue", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/extract"
 	"github.com/fitexport/fitexport/sim"
+	"github.com/fitexport/fitexport/takeout"
 )
 
 // session is an authenticated connection to one source for one user: the
@@ -33,12 +34,18 @@ type session struct {
 	window   time.Duration
 	log      io.Writer
 	closers  []func()
+	// archive is set for --source takeout: an offline archive answers the
+	// Fitbit protocol's requests, with no rate limit and no token.
+	archive *takeout.Archive
 }
 
 type sessionOptions struct {
 	source, profile string
 	// sandboxAPI is the protocol the sandbox speaks: fitbit or google-health.
-	sandboxAPI  string
+	sandboxAPI string
+	// takeout holds the archive's .zip parts or folder (--takeout).
+	takeout     []string
+	takeoutZone string
 	maxRequests int
 	deadline    time.Time
 	log         io.Writer
@@ -51,6 +58,9 @@ type userInfo struct {
 	MemberSince dates.Date
 	// LastSync is the latest tracker sync (zero when unknown).
 	LastSync time.Time
+	// FirstDay is the first day with data, when the source knows it
+	// (a Takeout archive).
+	FirstDay dates.Date
 }
 
 // sandboxWindow scales the simulator's rate-limit window so the demo shows
@@ -66,8 +76,11 @@ func openSession(ctx context.Context, app *App, o sessionOptions) (*session, err
 		return nil, usageError{err}
 	}
 	source := o.source
+	if source == "takeout" {
+		return openTakeout(o)
+	}
 	if source != "" && !config.ValidSource(source) {
-		return nil, usagef("--source %q: want fitbit, google-health or sandbox", source)
+		return nil, usagef("--source %q: want fitbit, google-health, sandbox or takeout", source)
 	}
 	s := &session{log: o.log}
 	if o.log == nil {
@@ -205,6 +218,9 @@ func (s *session) Close() {
 
 // Fetch sends one planned request.
 func (s *session) Fetch(ctx context.Context, req dataset.Request) ([][]byte, error) {
+	if s.archive != nil {
+		return s.archive.Fetch(ctx, req)
+	}
 	return s.client.Fetch(ctx, req)
 }
 
@@ -219,6 +235,10 @@ func (s *session) Stats() extract.StatsSnapshot {
 // Profile asks for the user's profile (time zone, member since) and devices
 // (last sync): two requests per run (three on Google Health).
 func (s *session) Profile(ctx context.Context) (userInfo, error) {
+	if s.archive != nil {
+		p := s.archive.Profile()
+		return userInfo{UserID: p.UserID, Zone: p.Zone, MemberSince: p.MemberSince, FirstDay: p.FirstDay, LastSync: p.LastSync()}, nil
+	}
 	if s.Protocol == dataset.Google {
 		return s.googleProfile(ctx)
 	}
@@ -284,6 +304,21 @@ func (s *session) Profile(ctx context.Context) (userInfo, error) {
 
 // Allowed drops datasets whose scopes the token lacks, with a warning.
 func (s *session) Allowed(ds []*dataset.Dataset, log io.Writer) []*dataset.Dataset {
+	if s.archive != nil {
+		ok := map[string]bool{}
+		for _, n := range s.archive.SupportedDatasets() {
+			ok[n] = true
+		}
+		var out []*dataset.Dataset
+		for _, d := range ds {
+			if ok[d.Name] {
+				out = append(out, d)
+			} else {
+				fmt.Fprintf(log, "warning: skipping %s: the Takeout archive does not hold it\n", d.Name)
+			}
+		}
+		return out
+	}
 	if len(s.scopes) == 0 {
 		return ds
 	}
@@ -311,6 +346,9 @@ func (s *session) Allowed(ds []*dataset.Dataset, log io.Writer) []*dataset.Datas
 // ETA estimates how long n requests take under the rate limit, starting
 // from the remaining quota the last answer announced.
 func (s *session) ETA(n int) time.Duration {
+	if s.archive != nil {
+		return time.Duration(n) * 10 * time.Millisecond
+	}
 	st := s.Stats()
 	remaining := st.LastRemaining
 	if remaining < 0 {
@@ -330,6 +368,9 @@ func (s *session) ETA(n int) time.Duration {
 
 // QuotaText describes the quota for the plan printout.
 func (s *session) QuotaText() string {
+	if s.archive != nil {
+		return "no rate limit (offline archive)"
+	}
 	return fmt.Sprintf("%d requests per %s per user", s.quota, s.window)
 }
 
@@ -394,4 +435,30 @@ func (s *session) googleProfile(ctx context.Context) (userInfo, error) {
 		}
 	}
 	return u, nil
+}
+
+// openTakeout opens a Google Takeout archive as the source (--source
+// takeout --takeout PATH[,PATH]).
+func openTakeout(o sessionOptions) (*session, error) {
+	if len(o.takeout) == 0 {
+		return nil, usagef("--source takeout needs --takeout PATH[,PATH] (the .zip parts or the unpacked folder)")
+	}
+	var opts takeout.Options
+	if o.takeoutZone != "" {
+		z, err := time.LoadLocation(o.takeoutZone)
+		if err != nil {
+			return nil, usagef("--takeout-zone %q: %v", o.takeoutZone, err)
+		}
+		opts.Zone = z
+	}
+	a, err := takeout.OpenWith(opts, o.takeout...)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	s := &session{Name: "takeout", Protocol: dataset.Fitbit, archive: a, log: o.log, quota: 1 << 30, window: time.Hour}
+	if s.log == nil {
+		s.log = io.Discard
+	}
+	s.closers = append(s.closers, func() { a.Close() })
+	return s, nil
 }

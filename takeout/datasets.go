@@ -1,0 +1,46 @@
+package takeout
+
+// served lists, in registry order, the datasets the takeout source can
+// serve and the families any of which an archive must hold for each.
+var served = []struct {
+	dataset string
+	needs   []string
+}{
+	{"heart_rate", []string{"heart_rate"}},
+	{"steps", []string{"steps"}},
+	{"calories", []string{"calories"}},
+	{"distance", []string{"distance"}},
+	{"floors", []string{"floors"}},
+	{"elevation", []string{"altitude"}},
+	{"daily_activity", []string{"steps", "calories", "distance", "floors", "altitude",
+		"sedentary_minutes", "lightly_active_minutes", "moderately_active_minutes", "very_active_minutes"}},
+	{"resting_heart_rate", []string{"resting_heart_rate"}},
+	{"sleep_sessions", []string{"sleep"}},
+	{"sleep_stages", []string{"sleep"}},
+}
+
+// AllDatasets returns every dataset the takeout source can serve from some
+// archive, in registry order.
+func AllDatasets() []string {
+	out := make([]string, 0, len(served))
+	for _, s := range served {
+		out = append(out, s.dataset)
+	}
+	return out
+}
+
+// SupportedDatasets returns the datasets this archive can serve (those
+// whose files it holds), in registry order. Others (heart_rate_zones, SpO2,
+// HRV, weight, exercises, …) are not served by the takeout source yet.
+func (a *Archive) SupportedDatasets() []string {
+	var out []string
+	for _, s := range served {
+		for _, fam := range s.needs {
+			if a.has(fam) {
+				out = append(out, s.dataset)
+				break
+			}
+		}
+	}
+	return out
+}

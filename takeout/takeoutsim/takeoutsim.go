@@ -1,0 +1,425 @@
+// Package takeoutsim writes a synthetic Google Takeout archive of a
+// simulated user (package sim) from the simulator's ground truth, so that
+// tests can import it and compare the result with an API export of the
+// same user and days.
+//
+// The archive has the shape people report for real ones (see the Takeout
+// section of shared/google-health-api.md):
+//
+//	Takeout/Fitbit/ (or Takeout/Google Health/)
+//	  Your Profile/Profile.csv                id, timezone, member_since, …
+//	  Global Export Data/
+//	    heart_rate-YYYY-MM-DD.json            one file per UTC day, local MM/DD/YY HH:MM:SS times
+//	    steps-, calories-, distance-, altitude-[, floors-]YYYY-MM-01.json
+//	                                          one file per month, named by the month's
+//	                                          first day even when the data starts later;
+//	                                          distance in cm, altitude in ft of gain
+//	                                          (only minutes with a gain), numbers as strings
+//	    resting_heart_rate-YYYY-MM-01.json    {"date","value","error"}, 0 = no estimate
+//	    sedentary_minutes- … very_active_minutes-YYYY-MM-01.json
+//	    sleep-YYYY-MM-01.json                 the API's logs by the month they start in,
+//	                                          mainSleep instead of isMainSleep
+//
+// Heart-rate files hold UTC days while their times are local, so a local
+// day's samples span two files, and the fall-back hour's two passes appear
+// in recorded order. With Options.Extras the archive also holds what an
+// importer must survive: a "no data" file, an empty "[]" file, a truncated
+// file, *_GoogleData CSV twins with wrong values (a CSV twin must never be
+// read), a header-only CSV, an unrecognised family and non-health files.
+package takeoutsim
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fitexport/fitexport/dates"
+	"github.com/fitexport/fitexport/sim"
+)
+
+// Roots of the two layouts.
+const (
+	GoogleHealth = "Takeout/Google Health/"
+	Fitbit       = "Takeout/Fitbit/"
+)
+
+// Options say what to write.
+type Options struct {
+	// Root is GoogleHealth or Fitbit (default Fitbit).
+	Root string
+	// Range is the local days whose data the archive holds.
+	Range dates.Range
+	// Floors adds floors- files (not every archive has them).
+	Floors bool
+	// Extras adds the files an importer must survive (see the package doc).
+	Extras bool
+}
+
+// File is one file of the archive, generated when written.
+type File struct {
+	// Name is the path inside the archive ("Takeout/Fitbit/…").
+	Name string
+	Body func() []byte
+}
+
+// Truncated is the name (under the root) of the truncated file written
+// with Extras, for tests that expect its warning.
+func Truncated(o Options) string {
+	return "Global Export Data/steps-" + o.Range.From.FirstOfMonth().AddMonths(-1).String() + ".json"
+}
+
+// Files lists the archive of user u (whose truth is tr) for o.
+func Files(tr *sim.Truth, u sim.User, o Options) []File {
+	root := o.Root
+	if root == "" {
+		root = Fitbit
+	}
+	g := &gen{tr: tr, loc: tr.Zone(), r: o.Range}
+	ge := root + "Global Export Data/"
+	var out []File
+	add := func(name string, body func() []byte) { out = append(out, File{Name: name, Body: body}) }
+
+	add(root+"Your Profile/Profile.csv", func() []byte {
+		return []byte("id,full_name,display_name,timezone,locale,member_since,start_of_week\n" +
+			u.ID + ",Simulated User " + u.ID + ",Sim," + u.Zone + ",en_GB," + u.MemberSince.String() + ",MONDAY\n")
+	})
+	// Heart rate: one file per UTC day.
+	first, end := o.Range.From.Time(g.loc), o.Range.To.AddDays(1).Time(g.loc)
+	for d := o.Range.From.AddDays(-1); !d.After(o.Range.To.AddDays(1)); d = d.AddDays(1) {
+		if !d.UTC().Before(end) || !d.AddDays(1).UTC().After(first) {
+			continue // no local day of the range overlaps this UTC day
+		}
+		add(ge+"heart_rate-"+d.String()+".json", func() []byte { return g.heartFile(d) })
+	}
+	// Per-minute and daily families: one file per month.
+	minuteFams := []struct{ name, res string }{{"steps", "steps"}, {"calories", "calories"}, {"distance", "distance"}, {"altitude", "elevation"}}
+	if o.Floors {
+		minuteFams = append(minuteFams, struct{ name, res string }{"floors", "floors"})
+	}
+	for _, m := range o.Range.Months() {
+		start := m.From.FirstOfMonth().String()
+		for _, f := range minuteFams {
+			add(ge+f.name+"-"+start+".json", func() []byte { return g.minuteFile(m, f.res) })
+		}
+		add(ge+"resting_heart_rate-"+start+".json", func() []byte { return g.restingFile(m) })
+		for _, f := range []string{"sedentary_minutes", "lightly_active_minutes", "moderately_active_minutes", "very_active_minutes"} {
+			add(ge+f+"-"+start+".json", func() []byte { return g.dailyFile(m, f) })
+		}
+	}
+	// Sleep: by the month a log starts in.
+	byMonth := map[dates.Date][]sim.SleepLog{}
+	o.Range.Each(func(d dates.Date) {
+		for _, lg := range tr.Day(d).Sleep {
+			k := dates.In(lg.Start, g.loc).FirstOfMonth()
+			byMonth[k] = append(byMonth[k], lg)
+		}
+	})
+	var months []dates.Date
+	for k := range byMonth {
+		months = append(months, k)
+	}
+	sort.Slice(months, func(i, j int) bool { return months[i].Before(months[j]) })
+	for _, k := range months {
+		logs := byMonth[k]
+		add(ge+"sleep-"+k.String()+".json", func() []byte { return sleepFile(logs) })
+	}
+	if o.Extras {
+		before := o.Range.From.FirstOfMonth().AddMonths(-1)
+		add(ge+"heart_rate-"+o.Range.From.AddDays(-3).String()+".json", func() []byte { return []byte("no data") })
+		add(root+Truncated(o), func() []byte {
+			return []byte("[{\n  \"dateTime\" : \"" + mdy(before) + " 00:00:00\",\n  \"value\" : \"0\"\n},{\n  \"dateTi")
+		})
+		if o.Floors {
+			add(ge+"floors-"+before.String()+".json", func() []byte { return []byte("[]\n") })
+		}
+		add(ge+"time_in_heart_rate_zones-"+o.Range.From.String()+".json", func() []byte { return []byte("[]") })
+		add(root+"Physical Activity_GoogleData/steps_"+o.Range.From.MonthKey()+".csv", func() []byte { return g.twinCSV() })
+		add(root+"Heart Rate_GoogleData/heart_rate_"+o.Range.From.MonthKey()+".csv", func() []byte {
+			return []byte("timestamp,beats per minute,data source\n")
+		})
+		add("Takeout/archive_browser.html", func() []byte { return []byte("<html></html>") })
+		add("Takeout/Google Fit/Daily activity metrics/"+o.Range.From.String()+".csv", func() []byte {
+			return []byte("Start time,End time,Step count\n00:00:00.000+01:00,00:15:00.000+01:00,99999\n")
+		})
+	}
+	return out
+}
+
+// WriteDir writes files under dir (an unpacked archive).
+func WriteDir(dir string, files []File) error {
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, f.Body(), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteZips writes files into len(paths) zip parts, as Takeout splits a
+// large export: consecutive runs of files, one run per part.
+func WriteZips(paths []string, files []File) error {
+	per := (len(files) + len(paths) - 1) / len(paths)
+	for i, p := range paths {
+		lo, hi := min(i*per, len(files)), min((i+1)*per, len(files))
+		if err := writeZip(p, files[lo:hi]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeZip(path string, files []File) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	zw := zip.NewWriter(out)
+	for _, f := range files {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			out.Close()
+			return err
+		}
+		if _, err := w.Write(f.Body()); err != nil {
+			out.Close()
+			return err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+type gen struct {
+	tr  *sim.Truth
+	loc *time.Location
+	r   dates.Range
+	// heart memoises the 1sec samples of the last few local days (files
+	// are written in day order).
+	heart map[dates.Date][]sim.Point
+}
+
+func (g *gen) heartOf(d dates.Date) []sim.Point {
+	if p, ok := g.heart[d]; ok {
+		return p
+	}
+	if g.heart == nil || len(g.heart) > 4 {
+		g.heart = map[dates.Date][]sim.Point{}
+	}
+	p := g.tr.Heart(d, "1sec")
+	g.heart[d] = p
+	return p
+}
+
+// mdy is "MM/DD/YY".
+func mdy(d dates.Date) string { return fmt.Sprintf("%02d/%02d/%02d", int(d.Month), d.Day, d.Year%100) }
+
+// stamp is the archive's local "MM/DD/YY HH:MM:SS" of a wall-clock time.
+func stamp(local time.Time) string { return local.Format("01/02/06 15:04:05") }
+
+// heartUTC returns the 1sec samples of the range's local days whose
+// instant falls on UTC day d, in recorded order.
+func (g *gen) heartUTC(d dates.Date) []sim.Point {
+	var out []sim.Point
+	for l := d.AddDays(-1); !l.After(d.AddDays(1)); l = l.AddDays(1) {
+		if !g.r.Contains(l) {
+			continue
+		}
+		for _, p := range g.heartOf(l) {
+			if dates.Of(p.Time.UTC()) == d {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func (g *gen) heartFile(d dates.Date) []byte {
+	var b bytes.Buffer
+	pts := g.heartUTC(d)
+	b.Grow(len(pts)*100 + 2)
+	b.WriteString("[")
+	for i, p := range pts {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, "{\n  \"dateTime\" : \"%s\",\n  \"value\" : {\n    \"bpm\" : %d,\n    \"confidence\" : %d\n  }\n}", stamp(p.Local), int(p.Value), 1+i%3)
+	}
+	b.WriteString("]")
+	return b.Bytes()
+}
+
+// minuteFile renders a month of a per-minute family; distance in cm,
+// elevation as altitude in feet listed only for minutes with a gain
+// (floors likewise only where climbed).
+func (g *gen) minuteFile(m dates.Range, res string) []byte {
+	var b bytes.Buffer
+	b.Grow(m.Days() * 1440 * 60)
+	b.WriteString("[")
+	first := true
+	m.Each(func(d dates.Date) {
+		for _, p := range g.tr.Activity(d, res, "1min") {
+			var v string
+			switch res {
+			case "steps", "floors":
+				v = strconv.Itoa(int(p.Value))
+			case "calories":
+				v = strconv.FormatFloat(p.Value, 'f', -1, 64)
+			case "distance":
+				v = shift(strconv.FormatFloat(p.Value, 'f', -1, 64), 5) // km → cm
+			case "elevation":
+				v = strconv.FormatFloat(math.Round(p.Value/0.3048*1e6)/1e6, 'f', -1, 64) // m → ft
+			}
+			if (res == "elevation" || res == "floors") && p.Value == 0 {
+				continue
+			}
+			if !first {
+				b.WriteString(",")
+			}
+			first = false
+			fmt.Fprintf(&b, "{\n  \"dateTime\" : \"%s\",\n  \"value\" : \"%s\"\n}", stamp(p.Local), v)
+		}
+	})
+	b.WriteString("]")
+	return b.Bytes()
+}
+
+// shift multiplies a decimal string by 10^k exactly.
+func shift(s string, k int) string {
+	v, err := strconv.ParseFloat(s+"e"+strconv.Itoa(k), 64)
+	if err != nil {
+		panic(err)
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func (g *gen) restingFile(m dates.Range) []byte {
+	var b bytes.Buffer
+	b.WriteString("[")
+	m.Each(func(d dates.Date) {
+		if d != m.From {
+			b.WriteString(",")
+		}
+		v, e := "0.0", "0.0" // the archive's "no estimate"
+		if r := g.tr.Day(d).RestingHR; r != nil {
+			v, e = strconv.Itoa(*r)+".0", "6.83"
+		}
+		fmt.Fprintf(&b, "{\n  \"dateTime\" : \"%s 00:00:00\",\n  \"value\" : {\n    \"date\" : \"%s\",\n    \"value\" : %s,\n    \"error\" : %s\n  }\n}", mdy(d), mdy(d), v, e)
+	})
+	b.WriteString("]")
+	return b.Bytes()
+}
+
+func (g *gen) dailyFile(m dates.Range, fam string) []byte {
+	var b bytes.Buffer
+	b.WriteString("[")
+	m.Each(func(d dates.Date) {
+		t := g.tr.Day(d).Totals
+		v := map[string]int{"sedentary_minutes": t.MinutesSedentary, "lightly_active_minutes": t.MinutesLightlyActive,
+			"moderately_active_minutes": t.MinutesFairlyActive, "very_active_minutes": t.MinutesVeryActive}[fam]
+		if d != m.From {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, "{\n  \"dateTime\" : \"%s 00:00:00\",\n  \"value\" : \"%d\"\n}", mdy(d), v)
+	})
+	b.WriteString("]")
+	return b.Bytes()
+}
+
+// twinCSV is a steps CSV twin with UTC times and values that differ from
+// the JSON family: an importer that read it would count wrong.
+func (g *gen) twinCSV() []byte {
+	var b strings.Builder
+	b.WriteString("timestamp,steps,data source\n")
+	for _, p := range g.tr.Activity(g.r.From, "steps", "1min") {
+		if p.Value > 0 {
+			fmt.Fprintf(&b, "%s,%d,Charge 6\n", p.Time.UTC().Format("2006-01-02T15:04:05Z"), int(p.Value)+1000)
+		}
+	}
+	return []byte(b.String())
+}
+
+type levelEntry struct {
+	DateTime string `json:"dateTime"`
+	Level    string `json:"level"`
+	Seconds  int    `json:"seconds"`
+}
+
+type levelSummary struct {
+	Count               int  `json:"count"`
+	Minutes             int  `json:"minutes"`
+	ThirtyDayAvgMinutes *int `json:"thirtyDayAvgMinutes,omitempty"`
+}
+
+// takeoutSleep is a sleep log as the archive holds it: the API's object
+// with mainSleep instead of isMainSleep.
+type takeoutSleep struct {
+	LogID               int64  `json:"logId"`
+	DateOfSleep         string `json:"dateOfSleep"`
+	StartTime           string `json:"startTime"`
+	EndTime             string `json:"endTime"`
+	Duration            int64  `json:"duration"`
+	MinutesToFallAsleep int    `json:"minutesToFallAsleep"`
+	MinutesAsleep       int    `json:"minutesAsleep"`
+	MinutesAwake        int    `json:"minutesAwake"`
+	MinutesAfterWakeup  int    `json:"minutesAfterWakeup"`
+	TimeInBed           int    `json:"timeInBed"`
+	Efficiency          int    `json:"efficiency"`
+	Type                string `json:"type"`
+	InfoCode            int    `json:"infoCode"`
+	LogType             string `json:"logType"`
+	Levels              struct {
+		Summary   map[string]levelSummary `json:"summary"`
+		Data      []levelEntry            `json:"data"`
+		ShortData []levelEntry            `json:"shortData"`
+	} `json:"levels"`
+	MainSleep bool `json:"mainSleep"`
+}
+
+// sleepFile renders logs, every time at the offset in force when the log
+// started (as the API does).
+func sleepFile(logs []sim.SleepLog) []byte {
+	out := make([]takeoutSleep, 0, len(logs))
+	for _, lg := range logs {
+		loc := time.FixedZone("", lg.Offset)
+		wall := func(t time.Time) string { return t.In(loc).Format("2006-01-02T15:04:05.000") }
+		s := takeoutSleep{LogID: lg.LogID, DateOfSleep: lg.DateOfSleep.String(), StartTime: wall(lg.Start),
+			EndTime: wall(lg.End), Duration: lg.Duration, MinutesToFallAsleep: lg.MinutesToFallAsleep,
+			MinutesAsleep: lg.MinutesAsleep, MinutesAwake: lg.MinutesAwake, MinutesAfterWakeup: lg.MinutesAfterWakeup,
+			TimeInBed: lg.TimeInBed, Efficiency: lg.Efficiency, Type: lg.Type, InfoCode: lg.InfoCode,
+			LogType: lg.LogType, MainSleep: lg.IsMainSleep}
+		s.Levels.Summary = map[string]levelSummary{}
+		s.Levels.Data, s.Levels.ShortData = []levelEntry{}, []levelEntry{}
+		for _, st := range lg.Stages {
+			e := levelEntry{wall(st.Start), st.Level, st.Seconds}
+			if st.Short {
+				s.Levels.ShortData = append(s.Levels.ShortData, e)
+			} else {
+				s.Levels.Data = append(s.Levels.Data, e)
+			}
+		}
+		for l, ls := range lg.Levels {
+			s.Levels.Summary[l] = levelSummary(ls)
+		}
+		out = append(out, s)
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
