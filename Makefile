@@ -24,7 +24,7 @@ vet:
 	$(GO) vet ./...
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 # Reads a sandbox Parquet export with DuckDB (an independent reader) and
 # checks column types and row counts against the manifest.
@@ -33,8 +33,37 @@ interop:
 	$(GO) run ./cmd/fitexport --source sandbox --from 2026-10-20 --to 2026-11-05 --format parquet --out .ci/interop/out --quiet
 	bash .ci/interop/check.sh .ci/interop/out
 
+# Benchmarks with targets (issue 8): the Go micro-benchmarks, then the
+# driver (bench/), which measures quota use, rebuild throughput and memory,
+# the pandas baseline and start-up, prints a table and writes
+# docs/benchmarks.md. The baseline needs Debian's python3-pandas (a pyenv
+# python3 on PATH may lack pandas, so /usr/bin/python3 is used).
 bench:
+	@/usr/bin/python3 -c 'import pandas' 2>/dev/null || (apt-get update && apt-get install -y python3-pandas)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench -doc docs/benchmarks.md
+
+# Every fuzz target briefly (FUZZTIME each), from the seeds in f.Add and
+# testdata/fuzz/<Target>/, so that a regression in a parser of API answers,
+# the raw cache, the manifest, the token file, dates or flags surfaces.
+# A longer hunt: make fuzz-smoke FUZZTIME=60s.
+FUZZTIME ?= 3s
+FUZZ_TARGETS = \
+	./transform:FuzzScanIntraday \
+	./dataset:FuzzFitbitTransform \
+	./config:FuzzStoreLoad \
+	./load:FuzzReadManifest \
+	./extract:FuzzCacheGet \
+	./extract:FuzzCacheJournal \
+	./dates:FuzzParse \
+	./cmd/fitexport:FuzzExportDates
+
+fuzz-smoke:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 clean:
 	rm -rf bin $(DEMO_OUT) .ci/interop/out
