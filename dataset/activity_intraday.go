@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -24,12 +23,7 @@ import (
 
 // actPoint is one entry of activities-{resource}-intraday.dataset; level and
 // mets are set for calories only.
-type actPoint struct {
-	Time  string        `json:"time"`
-	Value transform.Num `json:"value"`
-	Level transform.Num `json:"level"`
-	Mets  transform.Num `json:"mets"`
-}
+type actPoint = transform.IntradayPoint
 
 // actRow parses the value columns of one entry and, when they are all
 // valid, appends them (on error it appends nothing and records it in p).
@@ -78,32 +72,21 @@ func activityTransform(in Input, b *array.RecordBuilder, resource string, row fu
 	for _, dr := range days {
 		p := transform.Parser{Dataset: in.Dataset, Day: dr.day}
 		clock := transform.NewDayClock(in.Zone(dr.day), dr.day)
-		err := decodePages(in.Dataset, dr.resp, func(doc *map[string]json.RawMessage) error {
-			raw, ok := (*doc)[intraday]
-			if !ok {
-				return fmt.Errorf("%s %s: the answer has no %s: intraday data needs a Personal app (or Fitbit's approval for other app types)", in.Dataset, dr.day, intraday)
+		err := scanIntradayPages(in.Dataset, dr.resp, intraday, func() error {
+			return fmt.Errorf("%s %s: the answer has no %s: intraday data needs a Personal app (or Fitbit's approval for other app types)", in.Dataset, dr.day, intraday)
+		}, func(pt *transform.IntradayPoint) error {
+			p.At = pt.Time
+			utc, wall, err := clock.Clock(pt.Time)
+			if err != nil {
+				p.Fail("time", err)
+				return p.Err
 			}
-			var set struct {
-				Dataset []actPoint `json:"dataset"`
+			add(&p, pt) // appends nothing when it fails
+			if p.Err != nil {
+				return p.Err
 			}
-			if err := json.Unmarshal(raw, &set); err != nil {
-				return fmt.Errorf("%s %s: %s: %w", in.Dataset, dr.day, intraday, err)
-			}
-			for i := range set.Dataset {
-				pt := &set.Dataset[i]
-				p.At = pt.Time
-				utc, wall, err := clock.Clock(pt.Time)
-				if err != nil {
-					p.Fail("time", err)
-					break
-				}
-				add(&p, pt) // appends nothing when it fails
-				if p.Err != nil {
-					break
-				}
-				ts.Append(utc, wall)
-			}
-			return p.Err
+			ts.Append(utc, wall)
+			return nil
 		})
 		if err != nil {
 			return err

@@ -63,7 +63,9 @@ type coverageHeartDoc struct {
 		} `json:"value"`
 	} `json:"activities-heart"`
 	Intraday *struct {
-		Dataset []intradayPoint `json:"dataset"`
+		Dataset []struct {
+			Time string `json:"time"`
+		} `json:"dataset"`
 	} `json:"activities-heart-intraday"`
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fitexport/fitexport/dates"
+	"github.com/fitexport/fitexport/transform"
 )
 
 // Helpers shared by the Fitbit specs: request construction, and the walk
@@ -116,6 +117,29 @@ func decodePages[T any](ds string, resp Response, f func(page *T) error) error {
 		}
 		if err := f(&v); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// scanIntradayPages calls fn for every entry of body[member].dataset of
+// each page of resp, with transform.ScanIntraday (no reflection: a day of
+// 1-second heart rate is up to 86,400 entries). A page without the member
+// is the error missing returns.
+func scanIntradayPages(ds string, resp Response, member string, missing func() error, fn func(pt *transform.IntradayPoint) error) error {
+	for i, body := range resp.Pages {
+		var fnErr error
+		found, err := transform.ScanIntraday(body, member, func(pt *transform.IntradayPoint) error {
+			fnErr = fn(pt)
+			return fnErr
+		})
+		switch {
+		case err != nil && err == fnErr:
+			return err
+		case err != nil:
+			return fmt.Errorf("%s: response %s (page %d): %w", ds, resp.Request.Key, i+1, err)
+		case !found:
+			return missing()
 		}
 	}
 	return nil

@@ -87,17 +87,6 @@ func isHeartDayKey(key string) bool {
 	return len(p) == 3 && p[0] == "heart"
 }
 
-type intradayPoint struct {
-	Time  string        `json:"time"`
-	Value transform.Num `json:"value"`
-}
-
-type heartIntradayDoc struct {
-	Intraday *struct {
-		Dataset []intradayPoint `json:"dataset"`
-	} `json:"activities-heart-intraday"`
-}
-
 func heartRateTransform(in Input, b *array.RecordBuilder) error {
 	days, err := wantedDays(in, isHeartDayKey)
 	if err != nil {
@@ -108,25 +97,22 @@ func heartRateTransform(in Input, b *array.RecordBuilder) error {
 	for _, dr := range days {
 		p := transform.Parser{Dataset: in.Dataset, Day: dr.day}
 		clock := transform.NewDayClock(in.Zone(dr.day), dr.day)
-		err := decodePages(in.Dataset, dr.resp, func(doc *heartIntradayDoc) error {
-			if doc.Intraday == nil {
-				return fmt.Errorf("%s %s: the answer has no activities-heart-intraday: intraday data needs a Personal app (or Fitbit's approval for other app types)", in.Dataset, dr.day)
+		err := scanIntradayPages(in.Dataset, dr.resp, "activities-heart-intraday", func() error {
+			return fmt.Errorf("%s %s: the answer has no activities-heart-intraday: intraday data needs a Personal app (or Fitbit's approval for other app types)", in.Dataset, dr.day)
+		}, func(pt *transform.IntradayPoint) error {
+			p.At = pt.Time
+			utc, wall, err := clock.Clock(pt.Time)
+			if err != nil {
+				p.Fail("time", err)
+				return p.Err
 			}
-			for _, pt := range doc.Intraday.Dataset {
-				p.At = pt.Time
-				utc, wall, err := clock.Clock(pt.Time)
-				if err != nil {
-					p.Fail("time", err)
-					break
-				}
-				v := p.Int32("bpm", pt.Value)
-				if p.Err != nil {
-					break
-				}
-				ts.Append(utc, wall)
-				bpm.Append(v)
+			v := p.Int32("bpm", pt.Value)
+			if p.Err != nil {
+				return p.Err
 			}
-			return p.Err
+			ts.Append(utc, wall)
+			bpm.Append(v)
+			return nil
 		})
 		if err != nil {
 			return err

@@ -117,6 +117,9 @@ func (c *Cache) load() error {
 		if json.Unmarshal(line, &e) != nil || e.Key == "" || e.From.IsZero() {
 			continue // a torn append
 		}
+		if !validKey(e.Key) {
+			continue // never follow a key out of this user's folder
+		}
 		if _, err := os.Stat(c.path(e.Key)); err != nil {
 			continue
 		}
@@ -126,6 +129,20 @@ func (c *Cache) load() error {
 		c.entries[e.Key] = e
 	}
 	return nil
+}
+
+// validKey accepts keys that stay inside the user's folder: relative,
+// slash-separated, no "." or ".." element, no backslash.
+func validKey(key string) bool {
+	if key == "" || strings.HasPrefix(key, "/") || strings.ContainsAny(key, "\\\x00") {
+		return false
+	}
+	for _, el := range strings.Split(key, "/") {
+		if el == "" || el == "." || el == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Cache) path(key string) string {
@@ -173,7 +190,7 @@ type Meta struct {
 
 // Put stores a response and journals it. It is safe for concurrent use.
 func (c *Cache) Put(req dataset.Request, pages [][]byte, m Meta) (Entry, error) {
-	if strings.Contains(req.Key, "..") || strings.HasPrefix(req.Key, "/") {
+	if !validKey(req.Key) {
 		return Entry{}, fmt.Errorf("raw cache: invalid key %q", req.Key)
 	}
 	var buf bytes.Buffer
@@ -234,6 +251,9 @@ func (c *Cache) Put(req dataset.Request, pages [][]byte, m Meta) (Entry, error) 
 // Get returns the pages stored for key. A damaged entry is reported as
 // such (the caller refetches it).
 func (c *Cache) Get(key string) ([][]byte, error) {
+	if !validKey(key) {
+		return nil, fmt.Errorf("raw cache: invalid key %q", key)
+	}
 	raw, err := os.ReadFile(c.path(key))
 	if err != nil {
 		return nil, fmt.Errorf("raw cache entry %s: %w", key, err)

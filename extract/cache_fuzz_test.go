@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/json"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,6 +119,9 @@ func FuzzCacheJournal(f *testing.F) {
 		for _, e := range c.Entries() {
 			if e.Key == "" || e.From.IsZero() {
 				t.Fatalf("an entry with no key or day: %+v", e)
+			}
+			if path.Clean(e.Key) != e.Key || strings.HasPrefix(e.Key, "../") || e.Key == ".." || path.IsAbs(e.Key) {
+				t.Fatalf("listed key %q leaves the user's folder", e.Key)
 			}
 			if _, ok := c.Lookup(e.Key); !ok {
 				t.Fatalf("listed entry %q cannot be looked up", e.Key)

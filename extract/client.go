@@ -102,7 +102,14 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	st := &stats{}
 	st.lastRemaining.Store(-1)
 	st.lastReset.Store(-1)
-	lim := newLimiter(cfg.Quota, cfg.Window, cfg.Burst, cfg.Spread, st, log)
+	limQuota := cfg.Quota
+	if cfg.Source == dataset.Google && limQuota > 2*cfg.Burst {
+		// No rate-limit headers to re-tune from: pace at (quota − burst)
+		// per window, so that a full bucket plus a window's refill never
+		// exceeds the quota in any window.
+		limQuota -= cfg.Burst
+	}
+	lim := newLimiter(limQuota, cfg.Window, cfg.Burst, cfg.Spread, st, log)
 	var d Doer = &transportLayer{http: cfg.HTTP, stats: st, red: red, maxBody: 512 << 20}
 	d = &limitLayer{next: d, l: lim, deadline: cfg.Deadline}
 	d = &budgetLayer{next: d, max: int64(cfg.MaxRequests)}

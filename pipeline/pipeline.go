@@ -644,10 +644,30 @@ func daysWithData(rec arrow.RecordBatch) map[dates.Date]bool {
 			}
 		case *array.Timestamp:
 			unit := col.DataType().(*arrow.TimestampType).Unit
+			perDay := int64(86400)
+			switch unit {
+			case arrow.Millisecond:
+				perDay *= 1e3
+			case arrow.Microsecond:
+				perDay *= 1e6
+			case arrow.Nanosecond:
+				perDay *= 1e9
+			}
+			last, seen := int64(0), false
 			for i := 0; i < col.Len(); i++ {
-				if col.IsValid(i) {
-					out[dates.Of(col.Value(i).ToTime(unit))] = true
+				if !col.IsValid(i) {
+					continue
 				}
+				v := int64(col.Value(i))
+				day := v / perDay
+				if v%perDay < 0 {
+					day--
+				}
+				if seen && day == last {
+					continue
+				}
+				last, seen = day, true
+				out[dates.Of(time.Unix(day*86400, 0).UTC())] = true
 			}
 		}
 		return out
