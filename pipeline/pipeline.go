@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -465,36 +466,61 @@ func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, cache *extrac
 	for _, f := range entry.Files {
 		files[f.Path] = f
 	}
-	for _, m := range months {
+	// Months are built two at a time (one per core on the usual runner):
+	// each is a pure function of the cache written to its own file; the
+	// results are then recorded in month order.
+	type built struct {
+		m, fp, path string
+		mdays       []dates.Date
+		info        load.FileInfo
+		withData    map[dates.Date]bool
+		skip        bool
+	}
+	results := make([]built, len(months))
+	g := new(errgroup.Group)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, m := range months {
 		mdays := byMonth[m]
 		sort.Slice(mdays, func(a, b int) bool { return mdays[a].Before(mdays[b]) })
-		fp := fingerprint(mdays, days)
-		p := load.PartitionPath(d.Name, m, j.Format)
+		r := built{m: m, fp: fingerprint(mdays, days), path: load.PartitionPath(d.Name, m, j.Format), mdays: mdays}
 		old, ok := entry.Months[m]
-		if ok && old.Fingerprint == fp && !j.Force {
-			if _, err := j.Out.Stat(p); err == nil || old.Rows == 0 {
-				continue
+		if ok && old.Fingerprint == r.fp && !j.Force {
+			if _, err := j.Out.Stat(r.path); err == nil || old.Rows == 0 {
+				r.skip = true
 			}
 		}
-		info, withData, err := j.buildMonth(ctx, d, cache, days, mdays, p)
-		if err != nil {
+		results[i] = r
+		if r.skip {
+			continue
+		}
+		g.Go(func() error {
+			info, withData, err := j.buildMonth(ctx, d, cache, days, mdays, r.path)
+			results[i].info, results[i].withData = info, withData
 			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, r := range results {
+		if r.skip {
+			continue
 		}
 		var empty []string
-		for _, day := range mdays {
-			if !withData[day] {
+		for _, day := range r.mdays {
+			if !r.withData[day] {
 				empty = append(empty, day.String())
 			}
 		}
-		entry.Months[m] = load.MonthInfo{Fingerprint: fp, Rows: info.Rows, Days: len(mdays), EmptyDays: empty,
-			First: mdays[0].String(), Last: mdays[len(mdays)-1].String()}
-		delete(files, p)
-		if info.Rows > 0 {
-			files[p] = info
+		entry.Months[r.m] = load.MonthInfo{Fingerprint: r.fp, Rows: r.info.Rows, Days: len(r.mdays), EmptyDays: empty,
+			First: r.mdays[0].String(), Last: r.mdays[len(r.mdays)-1].String()}
+		delete(files, r.path)
+		if r.info.Rows > 0 {
+			files[r.path] = r.info
 			dr.FilesWritten++
 		}
-		dr.RowsWritten += info.Rows
-		fmt.Fprintf(j.Log, "%s %s: %d rows → %s\n", d.Name, m, info.Rows, p)
+		dr.RowsWritten += r.info.Rows
+		fmt.Fprintf(j.Log, "%s %s: %d rows → %s\n", d.Name, r.m, r.info.Rows, r.path)
 	}
 	// Summarise.
 	entry.Files = entry.Files[:0]
