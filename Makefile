@@ -14,7 +14,7 @@ demo:
 	$(GO) run ./cmd/fitexport --source sandbox --from 2026-10-01 --to 2026-11-14 --format parquet --out $(DEMO_OUT)
 
 # The whole test suite, as CI runs it (.ci/run calls exactly this).
-test: fmt-check vet unit interop
+test: fmt-check vet unit interop fuzz-smoke
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -47,7 +47,7 @@ bench:
 # testdata/fuzz/<Target>/, so that a regression in a parser of API answers,
 # the raw cache, the manifest, the token file, dates or flags surfaces.
 # A longer hunt: make fuzz-smoke FUZZTIME=60s.
-FUZZTIME ?= 3s
+FUZZTIME ?= 2s
 FUZZ_TARGETS = \
 	./transform:FuzzScanIntraday \
 	./dataset:FuzzFitbitTransform \
