@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -112,37 +113,56 @@ func TestNightlyIncrementalAndLateSync(t *testing.T) {
 
 // TestBudgetsStopResumably: --max-requests and --deadline stop with exit 3
 // and a consistent output; resuming completes with no request repeated.
+// The same holds on both sources.
 func TestBudgetsStopResumably(t *testing.T) {
-	w := newWorld(t, "SIM002", sim.Config{})
-	out := t.TempDir()
-	args := []string{"--from", "2026-10-01", "--to", "2026-10-20", "--out", out, "--quiet", "--datasets", "heart_rate,steps"}
-	ref := t.TempDir()
-	if code, _, e := w.run(append(args[:len(args)-5:len(args)-5], "--out", ref, "--quiet", "--datasets", "heart_rate,steps")...); code != 0 {
+	t.Run("fitbit", func(t *testing.T) {
+		w := newWorld(t, "SIM002", sim.Config{})
+		budgetScenario(t, w, nil, "heart_rate,steps", 2)
+	})
+	t.Run("google-health", func(t *testing.T) {
+		w := newWorld(t, "SIM002", sim.Config{GoogleWindow: time.Second})
+		w.loginGoogle()
+		// steps answers fit one page (a budget stop between the pages of
+		// one request would lose the pages already read).
+		budgetScenario(t, w, []string{"--source", "google-health", "--profile", "google", "--google-mode", "list"}, "steps,resting_heart_rate,sleep_sessions", 3)
+	})
+}
+
+// budgetScenario runs the budget checks; perRun is the number of requests
+// each run makes before planning (profile, devices…).
+func budgetScenario(t *testing.T, w *world, src []string, sets string, perRun int) {
+	out, ref := t.TempDir(), t.TempDir()
+	base := append(append([]string{}, src...), "--from", "2026-10-01", "--to", "2026-10-20", "--quiet", "--datasets", sets)
+	args := append(append([]string{}, base...), "--out", out)
+	before := w.sim.Stats(w.user).Requests
+	if code, _, e := w.run(append(base, "--out", ref)...); code != 0 {
 		t.Fatalf("reference run: exit %d: %s", code, e)
 	}
+	minimum := w.sim.Stats(w.user).Requests - before - perRun
+	first := strings.Split(sets, ",")[0]
 	start := w.sim.Stats(w.user).Requests
-	code, _, stderr := w.run(append(args, "--max-requests", "15", "--concurrency", "1")...)
+	code, _, stderr := w.run(append(args, "--max-requests", strconv.Itoa(perRun+minimum/2), "--concurrency", "1")...)
 	if code != 3 || !strings.Contains(stderr, "run the same command again") {
 		t.Fatalf("budget run: exit %d, stderr %q; want 3", code, stderr)
 	}
 	m, err := load.ReadManifest(load.DirFS(out), load.ManifestPath)
-	if err != nil || m.Datasets["heart_rate"] == nil {
+	if err != nil || m.Datasets[first] == nil {
 		t.Fatalf("manifest after a budget stop: %v %v", m, err)
 	}
-	if rows := readDataset(t, out, "heart_rate", load.Parquet); int64(len(rows)) != m.Datasets["heart_rate"].Rows || len(rows) == 0 {
-		t.Fatalf("after the stop: %d heart rows on disk, manifest says %d", len(rows), m.Datasets["heart_rate"].Rows)
+	if rows := readDataset(t, out, first, load.Parquet); int64(len(rows)) != m.Datasets[first].Rows || len(rows) == 0 {
+		t.Fatalf("after the stop: %d %s rows on disk, manifest says %d", len(rows), first, m.Datasets[first].Rows)
 	}
-	// A deadline already spent stops before any data request.
+	// A deadline already spent stops before any request.
 	if code, _, _ := w.run(append(args, "--deadline", "1ns")...); code != 3 {
 		t.Fatalf("deadline run: exit %d, want 3", code)
 	}
 	if code, _, e := w.run(args...); code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, e)
 	}
-	// 40 data requests in all, plus profile and devices for the budget
-	// run and the resume (the spent deadline stops before the profile).
-	if used := w.sim.Stats(w.user).Requests - start; used != 40+2*2 {
-		t.Fatalf("budget, deadline and resume runs sent %d requests, want %d", used, 40+4)
+	// The minimum in all, plus the per-run requests of the budget run and
+	// the resume (the spent deadline stops before the profile).
+	if used := w.sim.Stats(w.user).Requests - start; used != minimum+2*perRun {
+		t.Fatalf("budget, deadline and resume runs sent %d requests, want %d (minimum %d)", used, minimum+2*perRun, minimum)
 	}
 	if snapshot(t, out) != snapshot(t, ref) {
 		t.Fatalf("resumed output differs from an uninterrupted run")
@@ -224,30 +244,41 @@ func TestReportMatchesSimulatorCounts(t *testing.T) {
 // TestKillNineAnywhere kills the exporter with SIGKILL at 20 seeded random
 // moments, then lets a run finish: the output is byte-identical to an
 // uninterrupted run's, and all runs together sent at most the minimum plus
-// one request per kill (plus profile and devices per run).
+// one request per kill (plus the per-run profile requests). Both sources.
 func TestKillNineAnywhere(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	// A tight quota (20 per second) makes the export last a few seconds,
-	// so the kills land all over it: while fetching, waiting for the rate
-	// limit, writing partitions and the manifest.
-	w := newWorld(t, "SIM001", sim.Config{Quota: 20})
+	t.Run("fitbit", func(t *testing.T) {
+		// A tight quota (20 per second) makes the export last a few
+		// seconds, so the kills land all over it: while fetching, waiting
+		// for the rate limit, writing partitions and the manifest.
+		w := newWorld(t, "SIM001", sim.Config{Quota: 20})
+		killScenario(t, w, nil, "heart_rate,steps,sleep_stages,daily_activity", 2)
+	})
+	t.Run("google-health", func(t *testing.T) {
+		w := newWorld(t, "SIM001", sim.Config{GoogleQuota: 6, GoogleWindow: time.Second})
+		w.loginGoogle()
+		// Single-page answers: a kill between the pages of one request
+		// would lose the pages already read.
+		killScenario(t, w, []string{"--source", "google-health", "--profile", "google", "--google-mode", "list"}, "steps,distance,resting_heart_rate,sleep_sessions", 3)
+	})
+}
+
+func killScenario(t *testing.T, w *world, src []string, sets string, perRun int) {
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	// One request in flight: a kill loses at most the one answer it
 	// interrupts (with --concurrency N, up to N).
-	args := []string{"--from", "2026-09-01", "--to", "2026-10-31", "--quiet", "--concurrency", "1",
-		"--datasets", "heart_rate,steps,sleep_stages,daily_activity"}
+	args := append(append([]string{}, src...), "--from", "2026-09-01", "--to", "2026-10-31", "--quiet", "--concurrency", "1", "--datasets", sets)
 	ref := t.TempDir()
 	start := w.sim.Stats(w.user).Requests
 	if code, _, e := w.run(append(args, "--out", ref)...); code != 0 {
 		t.Fatalf("reference: exit %d: %s", code, e)
 	}
-	minimum := w.sim.Stats(w.user).Requests - start - 2
-
+	minimum := w.sim.Stats(w.user).Requests - start - perRun
 	out := t.TempDir()
 	env := os.Environ()
 	env = append(env, "FITEXPORT_TEST_AS_MAIN=1")
@@ -289,8 +320,8 @@ func TestKillNineAnywhere(t *testing.T) {
 	}
 	runs++
 	used := w.sim.Stats(w.user).Requests - start
-	if used > minimum+kills+2*runs {
-		t.Errorf("%d runs (%d killed) sent %d requests; minimum %d + 1 per kill + 2 per run = %d", runs, kills, used, minimum, minimum+kills+2*runs)
+	if used > minimum+kills+perRun*runs {
+		t.Errorf("%d runs (%d killed) sent %d requests; minimum %d + 1 per kill + %d per run = %d", runs, kills, used, minimum, perRun, minimum+kills+perRun*runs)
 	}
 	t.Logf("%d runs, %d kills, %d requests (minimum %d), 429s %d", runs, kills, used, minimum, w.sim.Stats(w.user).Status429)
 	if snapshot(t, out) != snapshot(t, ref) {
