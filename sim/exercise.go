@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/fitexport/fitexport/dates"
@@ -225,34 +224,11 @@ func (s *Server) activityJSON(u *userState, e *Exercise, usa bool) activityJSON 
 
 // activityList serves /1/user/-/activities/list.json.
 func (s *Server) activityList(q *req) answer {
-	after, before, sortBy := q.query.Get("afterDate"), q.query.Get("beforeDate"), q.query.Get("sort")
-	if (after == "") == (before == "") {
-		return validation("Exactly one of afterDate and beforeDate is required.")
+	after, pivot, limit, offset, bad := q.listQuery()
+	if bad != nil {
+		return *bad
 	}
-	if after != "" && sortBy != "asc" {
-		return validation("sort must be asc with afterDate.")
-	}
-	if before != "" && sortBy != "desc" {
-		return validation("sort must be desc with beforeDate.")
-	}
-	limit, err := strconv.Atoi(q.query.Get("limit"))
-	if err != nil || limit < 1 || limit > 100 {
-		return validation("limit must be between 1 and 100.")
-	}
-	offset := 0
-	if v := q.query.Get("offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			return validation("Invalid offset: %s", v)
-		}
-	}
-	dateArg := after + before
-	if len(dateArg) > 10 {
-		dateArg = dateArg[:10]
-	}
-	pivot, ok := q.date(dateArg)
-	if !ok {
-		return validation("Invalid date: %s", after+before)
-	}
+	before, sortBy := q.query.Get("beforeDate"), q.query.Get("sort")
 	// Collect just enough logs to fill the page and tell whether another
 	// follows.
 	need := offset + limit + 1

@@ -143,34 +143,11 @@ type paginationJSON struct {
 
 // sleepList serves /1.2/user/-/sleep/list.json.
 func (s *Server) sleepList(q *req) answer {
-	after, before, sortBy := q.query.Get("afterDate"), q.query.Get("beforeDate"), q.query.Get("sort")
-	if (after == "") == (before == "") {
-		return validation("Exactly one of afterDate and beforeDate is required.")
+	after, pivot, limit, offset, bad := q.listQuery()
+	if bad != nil {
+		return *bad
 	}
-	if after != "" && sortBy != "asc" {
-		return validation("sort must be asc with afterDate.")
-	}
-	if before != "" && sortBy != "desc" {
-		return validation("sort must be desc with beforeDate.")
-	}
-	limit, err := strconv.Atoi(q.query.Get("limit"))
-	if err != nil || limit < 1 || limit > 100 {
-		return validation("limit must be between 1 and 100.")
-	}
-	offset := 0
-	if v := q.query.Get("offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			return validation("Invalid offset: %s", v)
-		}
-	}
-	dateArg := after + before
-	if len(dateArg) > 10 {
-		dateArg = dateArg[:10]
-	}
-	pivot, ok := q.date(dateArg)
-	if !ok {
-		return validation("Invalid date: %s", after+before)
-	}
+	before, sortBy := q.query.Get("beforeDate"), q.query.Get("sort")
 	last := dates.In(q.cut, q.u.loc).AddDays(1)
 	var logs []*SleepLog
 	if after != "" {
@@ -214,4 +191,40 @@ func (s *Server) sleepList(q *req) answer {
 		pg.Previous = link(max(0, offset-limit))
 	}
 	return answer{http.StatusOK, mustJSON(map[string]any{"pagination": pg, "sleep": page})}
+}
+
+// listQuery reads the paging parameters the Fitbit list endpoints share
+// (sleep and activity logs): exactly one of afterDate (with sort=asc) and
+// beforeDate (with sort=desc), limit 1–100 and offset. after is the
+// afterDate given ("" for beforeDate); bad is the documented 400 answer.
+func (q *req) listQuery() (after string, pivot dates.Date, limit, offset int, bad *answer) {
+	fail := func(a answer) (string, dates.Date, int, int, *answer) { return "", dates.Date{}, 0, 0, &a }
+	after, before, sortBy := q.query.Get("afterDate"), q.query.Get("beforeDate"), q.query.Get("sort")
+	if (after == "") == (before == "") {
+		return fail(validation("Exactly one of afterDate and beforeDate is required."))
+	}
+	if after != "" && sortBy != "asc" {
+		return fail(validation("sort must be asc with afterDate."))
+	}
+	if before != "" && sortBy != "desc" {
+		return fail(validation("sort must be desc with beforeDate."))
+	}
+	limit, err := strconv.Atoi(q.query.Get("limit"))
+	if err != nil || limit < 1 || limit > 100 {
+		return fail(validation("limit must be between 1 and 100."))
+	}
+	if v := q.query.Get("offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			return fail(validation("Invalid offset: %s", v))
+		}
+	}
+	dateArg := after + before
+	if len(dateArg) > 10 {
+		dateArg = dateArg[:10]
+	}
+	pivot, ok := q.date(dateArg)
+	if !ok {
+		return fail(validation("Invalid date: %s", after+before))
+	}
+	return after, pivot, limit, offset, nil
 }
