@@ -331,3 +331,80 @@ func killScenario(t *testing.T, w *world, src []string, sets string, perRun int)
 		t.Fatalf("temp files left behind: %v", left)
 	}
 }
+
+// journalDays returns the days of the heart-rate answers journalled in the
+// raw cache under out since the previous call (per user), sorted.
+type journalReader struct {
+	path string
+	seen int
+}
+
+func (j *journalReader) heartDays(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile(j.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	var out []string
+	for _, l := range lines[j.seen:] {
+		var e struct {
+			Key  string `json:"key"`
+			From string `json:"from"`
+			To   string `json:"to"`
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(e.Key, "heart-rate/") {
+			out = append(out, daysOf(e.From, e.To)...)
+		}
+	}
+	j.seen = len(lines)
+	sort.Strings(out)
+	return out
+}
+
+// TestNightlyIncrementalGoogle is the incremental test on the Google Health
+// source: the second night fetches the incomplete day again and the new
+// days, nothing else; a third night fetches nothing.
+func TestNightlyIncrementalGoogle(t *testing.T) {
+	w := newWorld(t, "SIM001", sim.Config{GoogleWindow: time.Second})
+	w.loginGoogle()
+	zone := w.sim.Truth(w.user).Zone()
+	out := t.TempDir()
+	args := func(extra ...string) []string {
+		return append([]string{"--source", "google-health", "--profile", "google", "--out", out, "--quiet", "--datasets", "heart_rate,steps,sleep_sessions"}, extra...)
+	}
+	w.sim.SetLastSync(w.user, dates.MustParse("2026-10-06").Time(zone).Add(9*time.Hour))
+	if code, _, e := w.run(args("--from", "2026-10-01", "--to", "2026-10-06")...); code != 0 {
+		t.Fatalf("night 1: exit %d: %s", code, e)
+	}
+	jr := &journalReader{path: filepath.Join(out, "_fitexport", "raw", "google-health", w.sim.Truth(w.user).GoogleUserID(), "journal.ndjson")}
+	if got := jr.heartDays(t); fmt.Sprint(got) != fmt.Sprint(daysOf("2026-10-01", "2026-10-06")) {
+		t.Fatalf("night 1 fetched heart days %v", got)
+	}
+	w.sim.SetLastSync(w.user, syncAfter("2026-10-09", zone))
+	if code, _, e := w.run(args()...); code != 0 {
+		t.Fatalf("night 2: exit %d: %s", code, e)
+	}
+	if got := jr.heartDays(t); fmt.Sprint(got) != fmt.Sprint(daysOf("2026-10-06", "2026-10-09")) {
+		t.Fatalf("night 2 fetched heart days %v, want 6–9", got)
+	}
+	before := w.sim.Stats(w.user).Requests
+	if code, _, e := w.run(args()...); code != 0 {
+		t.Fatalf("night 3: exit %d: %s", code, e)
+	}
+	if n := w.sim.Stats(w.user).Requests - before; n != 3 {
+		t.Fatalf("night 3 sent %d requests, want 3 (identity, settings, devices)", n)
+	}
+	want := truthRows(w.sim.Truth(w.user), dates.Range{From: dates.MustParse("2026-10-01"), To: dates.MustParse("2026-10-09")})
+	var nz []map[string]string
+	for _, r := range want["steps"] {
+		if r["steps"] != "0" {
+			nz = append(nz, r)
+		}
+	}
+	compareDataset(t, "steps", readDataset(t, out, "steps", load.Parquet), nz)
+	compareDataset(t, "heart_rate", readDataset(t, out, "heart_rate", load.Parquet), want["heart_rate"])
+}
