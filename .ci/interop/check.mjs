@@ -104,7 +104,11 @@ for (const name of onDisk) {
         `SELECT strftime(min(${col})::DATE, '%Y-%m-%d') AS lo, strftime(max(${col})::DATE, '%Y-%m-%d') AS hi FROM ${src}`,
       )).getRowObjectsJS()[0];
       console.log(`  ${col} from ${r.lo} to ${r.hi} (manifest ${entry.first_day} … ${entry.last_day})`);
-      if (r.lo < entry.first_day || r.hi > entry.last_day) {
+      // Rows belong to a day of the manifest's span; a night's readings
+      // (SpO2, HRV intraday) belong to the day the sleep ended and may start
+      // the evening before.
+      const dayBefore = new Date(Date.parse(entry.first_day + 'T00:00:00Z') - 86400000).toISOString().slice(0, 10);
+      if (r.lo < dayBefore || r.hi > entry.last_day) {
         fail(`${name}.${col} spans ${r.lo}…${r.hi}, outside the manifest's ${entry.first_day}…${entry.last_day}`);
       }
     }
