@@ -289,6 +289,20 @@ func (c *Cache) Get(key string) ([][]byte, error) {
 	}
 }
 
+// Drop removes a damaged entry: its file and its place in the index, so
+// the days it carried count as not fetched (the journal line stays, and is
+// skipped on load because the file is gone, until the key is stored again).
+func (c *Cache) Drop(key string) error {
+	if !validKey(key) {
+		return fmt.Errorf("raw cache: invalid key %q", key)
+	}
+	if err := os.Remove(c.path(key)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("raw cache: %w", err)
+	}
+	c.Forget(key)
+	return nil
+}
+
 // Forget drops a key from the in-memory index (after a damaged entry was
 // found), so the planner fetches it again.
 func (c *Cache) Forget(key string) {

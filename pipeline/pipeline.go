@@ -151,10 +151,52 @@ func Run(ctx context.Context, job Job, f Fetcher) (*Result, error) {
 	// Whatever happened, write what the cache now holds. An interrupt must
 	// not stop the flush: use a context that is not cancelled.
 	buildErr := j.build(context.WithoutCancel(ctx), cache, res)
+	for tries := 0; tries < 10 && fetchErr == nil; tries++ {
+		var damaged *damagedError
+		if !errors.As(buildErr, &damaged) {
+			break
+		}
+		// A raw answer on disk is damaged: never trust it; drop it, fetch
+		// the days it carried again, and build once more.
+		fmt.Fprintf(j.Log, "warning: %v: fetching it again\n", damaged.err)
+		refetch := j.refetchPlan(cache, damaged.key)
+		if err := cache.Drop(damaged.key); err != nil {
+			return res, err
+		}
+		if fetchErr = j.fetch(ctx, f, cache, refetch, res); fetchErr == nil {
+			buildErr = j.build(context.WithoutCancel(ctx), cache, res)
+		}
+	}
 	if fetchErr != nil {
 		return res, fetchErr
 	}
 	return res, buildErr
+}
+
+// damagedError reports a raw cache entry that cannot be read back.
+type damagedError struct {
+	key string
+	err error
+}
+
+func (e *damagedError) Error() string { return e.err.Error() + " (delete it and run again to refetch)" }
+func (e *damagedError) Unwrap() error { return e.err }
+
+// refetchPlan plans the requests for every dataset day that the entry key
+// supplied, before it is dropped.
+func (j Job) refetchPlan(cache *extract.Cache, key string) extract.Plan {
+	st := extract.DeriveState(cache.Entries(), j.Datasets, j.Source, j.Options, j.AllNames)
+	need := map[string][]dates.Date{}
+	for ds, days := range st {
+		for d, s := range days {
+			for _, k := range s.Keys {
+				if k == key {
+					need[ds] = append(need[ds], d)
+				}
+			}
+		}
+	}
+	return extract.PlanRequests(j.Datasets, j.Source, j.Options, need, nil, true)
 }
 
 func (j Job) withDefaults() Job {
@@ -618,7 +660,7 @@ func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, cache *extract.Ca
 	for _, e := range entries {
 		pages, err := cache.Get(e.Key)
 		if err != nil {
-			return load.FileInfo{}, nil, fmt.Errorf("%s: %w (delete it and run again to refetch)", d.Name, err)
+			return load.FileInfo{}, nil, &damagedError{key: e.Key, err: fmt.Errorf("%s: %w", d.Name, err)}
 		}
 		in.Responses = append(in.Responses, dataset.Response{Request: dataset.Request{Key: e.Key, Days: e.Days}, Pages: pages,
 			FetchedAt: e.FetchedAt, LastSync: e.LastSync})

@@ -294,3 +294,41 @@ func TestDeletedOutputIsRebuiltFromCacheWithoutRequests(t *testing.T) {
 		t.Fatalf("empty days %v, want [2026-10-13]", m.Datasets["toy"].EmptyDays)
 	}
 }
+
+// TestDamagedCacheEntryIsRefetched: a raw answer damaged on disk is never
+// trusted: the run says so, fetches that request again and writes the same
+// output as before.
+func TestDamagedCacheEntryIsRefetched(t *testing.T) {
+	out := t.TempDir()
+	ctx := context.Background()
+	api := &fakeAPI{}
+	var log strings.Builder
+	j := job(t, out, nil)
+	j.From, j.To = dates.MustParse("2026-10-10"), dates.MustParse("2026-10-12")
+	j.LastSync = syncedThrough("2026-10-20")
+	if _, err := Run(ctx, j, api); err != nil {
+		t.Fatal(err)
+	}
+	want := readAll(t, out)
+	api.take()
+	entry := filepath.Join(out, RawDir, "fitbit", "U1", "toy", "2026-10-11.resp.zst")
+	if err := os.WriteFile(entry, []byte("not zstd at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(out, "toy")); err != nil {
+		t.Fatal(err)
+	}
+	j.Log = &log
+	if _, err := Run(ctx, j, api); err != nil {
+		t.Fatal(err)
+	}
+	if got := api.take(); fmt.Sprint(got) != "[toy/2026-10-11]" {
+		t.Fatalf("refetched %v, want [toy/2026-10-11]", got)
+	}
+	if !strings.Contains(log.String(), "damaged") {
+		t.Fatalf("no warning about the damaged entry: %q", log.String())
+	}
+	if got := readAll(t, out); got != want {
+		t.Fatalf("output after the repair differs:\n%s\nwant\n%s", got, want)
+	}
+}
