@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -228,7 +227,6 @@ func (s *Server) activityList(q *req) answer {
 	if bad != nil {
 		return *bad
 	}
-	before, sortBy := q.query.Get("beforeDate"), q.query.Get("sort")
 	// Collect just enough logs to fill the page and tell whether another
 	// follows.
 	need := offset + limit + 1
@@ -256,25 +254,6 @@ func (s *Server) activityList(q *req) answer {
 	for i := offset; i < len(logs) && i < offset+limit; i++ {
 		page = append(page, s.activityJSON(q.u, logs[i], q.usa))
 	}
-	scheme := "http"
-	if q.r.TLS != nil {
-		scheme = "https"
-	}
-	link := func(off int) string {
-		v := fmt.Sprintf("offset=%d&limit=%d&sort=%s", off, limit, sortBy)
-		if after != "" {
-			v += "&afterDate=" + after
-		} else {
-			v += "&beforeDate=" + before
-		}
-		return scheme + "://" + q.r.Host + q.r.URL.Path + "?" + v
-	}
-	pg := paginationJSON{AfterDate: after, BeforeDate: before, Limit: limit, Offset: offset, Sort: sortBy}
-	if offset+limit < len(logs) {
-		pg.Next = link(offset + limit)
-	}
-	if offset > 0 {
-		pg.Previous = link(max(0, offset-limit))
-	}
+	pg := q.pagination(after, limit, offset, len(logs))
 	return answer{http.StatusOK, mustJSON(map[string]any{"activities": page, "pagination": pg})}
 }

@@ -147,7 +147,6 @@ func (s *Server) sleepList(q *req) answer {
 	if bad != nil {
 		return *bad
 	}
-	before, sortBy := q.query.Get("beforeDate"), q.query.Get("sort")
 	last := dates.In(q.cut, q.u.loc).AddDays(1)
 	var logs []*SleepLog
 	if after != "" {
@@ -170,26 +169,7 @@ func (s *Server) sleepList(q *req) answer {
 	for i := offset; i < len(logs) && i < offset+limit; i++ {
 		page = append(page, sleepLogJSON(logs[i]))
 	}
-	scheme := "http"
-	if q.r.TLS != nil {
-		scheme = "https"
-	}
-	link := func(off int) string {
-		v := fmt.Sprintf("offset=%d&limit=%d&sort=%s", off, limit, sortBy)
-		if after != "" {
-			v += "&afterDate=" + after
-		} else {
-			v += "&beforeDate=" + before
-		}
-		return scheme + "://" + q.r.Host + q.r.URL.Path + "?" + v
-	}
-	pg := paginationJSON{AfterDate: after, BeforeDate: before, Limit: limit, Offset: offset, Sort: sortBy}
-	if offset+limit < len(logs) {
-		pg.Next = link(offset + limit)
-	}
-	if offset > 0 {
-		pg.Previous = link(max(0, offset-limit))
-	}
+	pg := q.pagination(after, limit, offset, len(logs))
 	return answer{http.StatusOK, mustJSON(map[string]any{"pagination": pg, "sleep": page})}
 }
 
@@ -227,4 +207,31 @@ func (q *req) listQuery() (after string, pivot dates.Date, limit, offset int, ba
 		return fail(validation("Invalid date: %s", after+before))
 	}
 	return after, pivot, limit, offset, nil
+}
+
+// pagination is the list endpoints' pagination object: next and previous
+// are full URLs on the request's host, as Fitbit sends them.
+func (q *req) pagination(after string, limit, offset, total int) paginationJSON {
+	before, sortBy := q.query.Get("beforeDate"), q.query.Get("sort")
+	scheme := "http"
+	if q.r.TLS != nil {
+		scheme = "https"
+	}
+	link := func(off int) string {
+		v := fmt.Sprintf("offset=%d&limit=%d&sort=%s", off, limit, sortBy)
+		if after != "" {
+			v += "&afterDate=" + after
+		} else {
+			v += "&beforeDate=" + before
+		}
+		return scheme + "://" + q.r.Host + q.r.URL.Path + "?" + v
+	}
+	pg := paginationJSON{AfterDate: after, BeforeDate: before, Limit: limit, Offset: offset, Sort: sortBy}
+	if offset+limit < total {
+		pg.Next = link(offset + limit)
+	}
+	if offset > 0 {
+		pg.Previous = link(max(0, offset-limit))
+	}
+	return pg
 }
