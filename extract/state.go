@@ -20,7 +20,11 @@ type DayState struct {
 	// detail asked for). A day held only at another detail is kept in the
 	// output but fetched again.
 	Current bool `json:"current"`
-	seq     int
+	// Layer names the raw-cache namespace ("<source>/<user>") that supplies
+	// the day when an OUT holds several (a Takeout import and API runs);
+	// DeriveState leaves it empty.
+	Layer string `json:"layer,omitempty"`
+	seq   int
 }
 
 // State is the per-dataset, per-day state, derived from the cache journal.

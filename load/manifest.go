@@ -69,6 +69,10 @@ type MonthInfo struct {
 	EmptyDays []string `json:"empty_days,omitempty"`
 	First     string   `json:"first_day"`
 	Last      string   `json:"last_day"`
+	// Sources lists the raw-cache sources that supplied the month when
+	// they are not only the manifest's source (a Takeout import beneath
+	// API runs).
+	Sources []string `json:"sources,omitempty"`
 }
 
 // ColumnInfo describes one column of a dataset.

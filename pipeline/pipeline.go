@@ -126,8 +126,13 @@ func Run(ctx context.Context, job Job, f Fetcher) (*Result, error) {
 		return nil, err
 	}
 	defer cache.Close()
+	layers, err := j.openLayers(cache)
+	if err != nil {
+		return nil, err
+	}
+	defer closeLayers(layers)
 
-	st := extract.DeriveState(cache.Entries(), j.Datasets, j.Source, j.Options, j.AllNames)
+	st := j.deriveLayers(layers)
 	rng, need, err := j.need(st)
 	if err != nil {
 		return nil, err
@@ -150,10 +155,10 @@ func Run(ctx context.Context, job Job, f Fetcher) (*Result, error) {
 	}
 	// Whatever happened, write what the cache now holds. An interrupt must
 	// not stop the flush: use a context that is not cancelled.
-	buildErr := j.build(context.WithoutCancel(ctx), cache, res)
+	buildErr := j.build(context.WithoutCancel(ctx), layers, res)
 	for tries := 0; tries < 10 && fetchErr == nil; tries++ {
 		var damaged *damagedError
-		if !errors.As(buildErr, &damaged) {
+		if !errors.As(buildErr, &damaged) || !damaged.own {
 			break
 		}
 		// A raw answer on disk is damaged: never trust it; drop it, fetch
@@ -164,7 +169,7 @@ func Run(ctx context.Context, job Job, f Fetcher) (*Result, error) {
 			return res, err
 		}
 		if fetchErr = j.fetch(ctx, f, cache, refetch, res); fetchErr == nil {
-			buildErr = j.build(context.WithoutCancel(ctx), cache, res)
+			buildErr = j.build(context.WithoutCancel(ctx), layers, res)
 		}
 	}
 	if fetchErr != nil {
@@ -176,6 +181,7 @@ func Run(ctx context.Context, job Job, f Fetcher) (*Result, error) {
 // damagedError reports a raw cache entry that cannot be read back.
 type damagedError struct {
 	key string
+	own bool // in this run's namespace (else another layer's)
 	err error
 }
 
@@ -230,11 +236,16 @@ func Build(ctx context.Context, job Job) (*Result, error) {
 		return nil, err
 	}
 	defer cache.Close()
+	layers, err := j.openLayers(cache)
+	if err != nil {
+		return nil, err
+	}
+	defer closeLayers(layers)
 	res := &Result{Datasets: map[string]*DatasetResult{}, Skipped: map[string]string{}}
 	for _, d := range j.Datasets {
 		res.Datasets[d.Name] = &DatasetResult{}
 	}
-	return res, j.build(ctx, cache, res)
+	return res, j.build(ctx, layers, res)
 }
 
 // CachedUsers lists the source/user pairs the raw cache under outDir holds.
@@ -433,7 +444,7 @@ func (j Job) fetch(ctx context.Context, f Fetcher, cache *extract.Cache, plan ex
 
 // build rewrites every month partition whose supplying responses changed
 // (or whose file is missing), then the manifest and state.
-func (j Job) build(ctx context.Context, cache *extract.Cache, res *Result) error {
+func (j Job) build(ctx context.Context, layers []*layer, res *Result) error {
 	man, err := load.ReadManifest(j.Out, ManifestPath)
 	if err != nil {
 		return err
@@ -445,13 +456,13 @@ func (j Job) build(ctx context.Context, cache *extract.Cache, res *Result) error
 	if man.Datasets == nil {
 		man.Datasets = map[string]*load.DatasetEntry{}
 	}
-	st := extract.DeriveState(cache.Entries(), j.Datasets, j.Source, j.Options, j.AllNames)
+	st := j.deriveLayers(layers)
 	_ = load.CleanTemp(j.Out, "")
 	for _, d := range j.Datasets {
 		if res.Skipped[d.Name] != "" {
 			res.Datasets[d.Name].Skipped = res.Skipped[d.Name]
 		}
-		if err := j.buildDataset(ctx, d, cache, st, man, formatChanged, res.Datasets[d.Name]); err != nil {
+		if err := j.buildDataset(ctx, d, layers, st, man, formatChanged, res.Datasets[d.Name]); err != nil {
 			return err
 		}
 	}
@@ -475,7 +486,7 @@ func stateView(st extract.State) map[string]map[string]extract.DayState {
 	return out
 }
 
-func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, cache *extract.Cache, st extract.State, man *load.Manifest, formatChanged bool, dr *DatasetResult) error {
+func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, layers []*layer, st extract.State, man *load.Manifest, formatChanged bool, dr *DatasetResult) error {
 	entry := man.Datasets[d.Name]
 	if entry == nil || entry.SchemaVersion != d.Version || formatChanged {
 		if entry != nil {
@@ -524,7 +535,7 @@ func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, cache *extrac
 	for i, m := range months {
 		mdays := byMonth[m]
 		sort.Slice(mdays, func(a, b int) bool { return mdays[a].Before(mdays[b]) })
-		r := built{m: m, fp: fingerprint(mdays, days), path: load.PartitionPath(d.Name, m, j.Format), mdays: mdays}
+		r := built{m: m, fp: j.fingerprint(mdays, days), path: load.PartitionPath(d.Name, m, j.Format), mdays: mdays}
 		old, ok := entry.Months[m]
 		if ok && old.Fingerprint == r.fp && !j.Force {
 			if _, err := j.Out.Stat(r.path); err == nil || old.Rows == 0 {
@@ -536,7 +547,7 @@ func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, cache *extrac
 			continue
 		}
 		g.Go(func() error {
-			info, withData, err := j.buildMonth(ctx, d, cache, days, mdays, r.path)
+			info, withData, err := j.buildMonth(ctx, d, layers, days, mdays, r.path)
 			results[i].info, results[i].withData = info, withData
 			return err
 		})
@@ -556,6 +567,11 @@ func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, cache *extrac
 		}
 		entry.Months[r.m] = load.MonthInfo{Fingerprint: r.fp, Rows: r.info.Rows, Days: len(r.mdays), EmptyDays: empty,
 			First: r.mdays[0].String(), Last: r.mdays[len(r.mdays)-1].String()}
+		if srcs := layerNames(layers, days, r.mdays); len(srcs) > 1 || (len(srcs) == 1 && srcs[0] != j.SourceName) {
+			mi := entry.Months[r.m]
+			mi.Sources = srcs
+			entry.Months[r.m] = mi
+		}
 		delete(files, r.path)
 		if r.info.Rows > 0 {
 			files[r.path] = r.info
@@ -600,12 +616,17 @@ func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, cache *extrac
 	return nil
 }
 
-// fingerprint identifies the responses that supply a month's days.
-func fingerprint(mdays []dates.Date, days map[dates.Date]extract.DayState) string {
+// fingerprint identifies the responses that supply a month's days (and
+// their layer when it is not this run's namespace).
+func (j Job) fingerprint(mdays []dates.Date, days map[dates.Date]extract.DayState) string {
 	h := sha256.New()
+	own := j.SourceName + "/" + j.User
 	for _, d := range mdays {
 		s := days[d]
 		fmt.Fprintf(h, "%s", d)
+		if s.Layer != own {
+			fmt.Fprintf(h, "#%s", s.Layer)
+		}
 		for _, k := range s.Keys {
 			fmt.Fprintf(h, "|%s", k)
 		}
@@ -614,7 +635,37 @@ func fingerprint(mdays []dates.Date, days map[dates.Date]extract.DayState) strin
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, cache *extract.Cache, days map[dates.Date]extract.DayState, mdays []dates.Date, p string) (load.FileInfo, map[dates.Date]bool, error) {
+func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, layers []*layer, days map[dates.Date]extract.DayState, mdays []dates.Date, p string) (load.FileInfo, map[dates.Date]bool, error) {
+	b := array.NewRecordBuilder(j.Alloc, d.Schema)
+	defer b.Release()
+	// Each run of consecutive days from one layer is transformed with that
+	// layer's protocol, in date order, into the one partition.
+	for _, r := range runs(layers, days, mdays) {
+		if r.l == nil {
+			continue
+		}
+		spec, ok := d.Sources[r.l.proto]
+		if !ok {
+			continue
+		}
+		in, err := j.input(d, r.l, days, r.days)
+		if err != nil {
+			return load.FileInfo{}, nil, err
+		}
+		if err := spec.Transform(in, b); err != nil {
+			return load.FileInfo{}, nil, err
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	withData := daysWithData(rec)
+	info, err := load.WritePartition(j.Out, p, j.Format, d.Schema, []arrow.RecordBatch{rec})
+	return info, withData, err
+}
+
+// input gathers, in date order, the cached answers of layer l that supply
+// the days mdays of dataset d.
+func (j Job) input(d *dataset.Dataset, l *layer, days map[dates.Date]extract.DayState, mdays []dates.Date) (dataset.Input, error) {
 	keys := map[string]bool{}
 	want := map[dates.Date]map[string]bool{}
 	for _, day := range mdays {
@@ -627,7 +678,7 @@ func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, cache *extract.Ca
 	}
 	var entries []extract.Entry
 	for k := range keys {
-		e, ok := cache.Lookup(k)
+		e, ok := l.cache.Lookup(k)
 		if ok {
 			entries = append(entries, e)
 		}
@@ -658,23 +709,18 @@ func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, cache *extract.Ca
 		},
 	}
 	for _, e := range entries {
-		pages, err := cache.Get(e.Key)
+		pages, err := l.cache.Get(e.Key)
 		if err != nil {
-			return load.FileInfo{}, nil, &damagedError{key: e.Key, err: fmt.Errorf("%s: %w", d.Name, err)}
+			err = fmt.Errorf("%s: %w", d.Name, err)
+			if !l.own {
+				err = fmt.Errorf("%s (in the %s raw cache)", err, l.name)
+			}
+			return in, &damagedError{key: e.Key, own: l.own, err: err}
 		}
 		in.Responses = append(in.Responses, dataset.Response{Request: dataset.Request{Key: e.Key, Days: e.Days}, Pages: pages,
 			FetchedAt: e.FetchedAt, LastSync: e.LastSync})
 	}
-	b := array.NewRecordBuilder(j.Alloc, d.Schema)
-	defer b.Release()
-	if err := d.Sources[j.Source].Transform(in, b); err != nil {
-		return load.FileInfo{}, nil, err
-	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
-	withData := daysWithData(rec)
-	info, err := load.WritePartition(j.Out, p, j.Format, d.Schema, []arrow.RecordBatch{rec})
-	return info, withData, err
+	return in, nil
 }
 
 // zoneLoader returns a memoising time.LoadLocation that falls back to def.

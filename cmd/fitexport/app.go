@@ -101,7 +101,7 @@ func exitCode(ctx context.Context, err error) int {
 		return exitUsage
 	case errors.Is(err, extract.ErrLoginNeeded), errors.Is(err, extract.ErrGone):
 		return exitLogin
-	case errors.Is(err, extract.ErrStopped):
+	case errors.Is(err, extract.ErrStopped), errors.As(err, new(partialError)):
 		return exitResumable
 	case ctx.Err() != nil:
 		return exitInterrupted

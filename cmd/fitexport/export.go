@@ -243,8 +243,18 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 		LastSync: prof.LastSync, Zone: prof.Zone, Refetch: f.refetch, DryRun: f.dryRun,
 		Concurrency: f.concurrency, Log: log, Now: app.Now, Deadline: so.deadline,
 	}
+	if sess.archive != nil && c.to.IsZero() && !prof.LastDay.IsZero() {
+		// The archive's last day is imported; it counts as incomplete
+		// (LastSync), so the next API run fetches it again.
+		job.To = prof.LastDay
+	}
 	if !f.quiet && !f.dryRun {
-		job.Progress = newProgress(app, log)
+		pr := newProgress(app, log)
+		if a := sess.archive; a != nil {
+			pr.read = func() (int64, int64) { st := a.Stats(); return st.FilesRead, st.BytesRead }
+			pr.readTotal = a.Summary().IndexedBytes
+		}
+		job.Progress = pr
 	}
 	res, err := pipeline.Run(ctx, job, sess)
 	if err == nil && f.dryRun {
@@ -255,9 +265,7 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 		fmt.Fprintf(log, "done: %s → %s (%d requests)\n", res.Range, c.outDir, res.Fetched)
 	}
 	if sess.archive != nil {
-		for _, w := range sess.archive.Warnings() {
-			fmt.Fprintf(log, "warning: skipped %s\n", w)
-		}
+		err = finishImport(log, sess.archive, rep, err)
 	}
 	if errors.Is(err, extract.ErrStopped) {
 		err = fmt.Errorf("%w: run the same command again to continue", err)
@@ -308,9 +316,11 @@ type reportFile struct {
 	Refreshes  int64                              `json:"token_refreshes"`
 	Bytes      int64                              `json:"bytes_received"`
 	Datasets   map[string]*pipeline.DatasetResult `json:"datasets"`
-	ExitCode   int                                `json:"exit_code"`
-	Reason     string                             `json:"reason"`
-	started    time.Time
+	// Takeout is set for an archive import.
+	Takeout  *takeoutReport `json:"takeout,omitempty"`
+	ExitCode int            `json:"exit_code"`
+	Reason   string         `json:"reason"`
+	started  time.Time
 }
 
 func newReport(app *App, f *exportFlags, c checked, sess *session) *reportFile {

@@ -24,6 +24,11 @@ type progress struct {
 	done map[string]int
 	all  map[string]int
 	last time.Time
+	// read, when set (a Takeout import), reports the archive's files and
+	// bytes read so far; readTotal is the size of the files it indexed.
+	read      func() (files, bytes int64)
+	readTotal int64
+	readBar   *mpb.Bar
 }
 
 func newProgress(app *App, log io.Writer) *progress {
@@ -50,6 +55,16 @@ func (p *progress) Planned(per map[string]int) {
 		return
 	}
 	p.p = mpb.New(mpb.WithOutput(p.log), mpb.WithWidth(40))
+	if p.read != nil {
+		p.readBar = p.p.AddBar(p.readTotal,
+			mpb.PrependDecorators(decor.Name("archive", decor.WC{C: decor.DindentRight | decor.DextraSpace}),
+				decor.CountersKibiByte("% .1f / % .1f")),
+			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string {
+				files, _ := p.read()
+				return fmt.Sprintf("%d files", files)
+			})),
+		)
+	}
 	for _, n := range names {
 		p.bars[n] = p.p.AddBar(int64(per[n]),
 			mpb.PrependDecorators(decor.Name(n, decor.WC{C: decor.DindentRight | decor.DextraSpace}), decor.CountersNoUnit("%d/%d")),
@@ -63,6 +78,10 @@ func (p *progress) Fetched(name string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done[name]++
+	if p.readBar != nil {
+		_, n := p.read()
+		p.readBar.SetCurrent(min(n, p.readTotal))
+	}
 	if b := p.bars[name]; b != nil {
 		now := time.Now()
 		b.EwmaIncrement(now.Sub(p.last))
@@ -72,7 +91,12 @@ func (p *progress) Fetched(name string) {
 	if p.p == nil {
 		d, a := p.done[name], p.all[name]
 		if a > 0 && (d == a || d*4/a != (d-1)*4/a) {
-			fmt.Fprintf(p.log, "%s: %d/%d requests\n", name, d, a)
+			if p.read != nil {
+				files, n := p.read()
+				fmt.Fprintf(p.log, "%s: %d/%d requests (archive: %d files, %s read so far)\n", name, d, a, files, mib(n))
+			} else {
+				fmt.Fprintf(p.log, "%s: %d/%d requests\n", name, d, a)
+			}
 		}
 	}
 }
@@ -85,6 +109,9 @@ func (p *progress) Done() {
 	}
 	for _, b := range p.bars {
 		b.Abort(false)
+	}
+	if p.readBar != nil {
+		p.readBar.Abort(false)
 	}
 	p.p.Wait()
 	p.p = nil

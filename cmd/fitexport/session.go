@@ -61,6 +61,8 @@ type userInfo struct {
 	// FirstDay is the first day with data, when the source knows it
 	// (a Takeout archive).
 	FirstDay dates.Date
+	// LastDay is the last day with data in a Takeout archive.
+	LastDay dates.Date
 }
 
 // sandboxWindow scales the simulator's rate-limit window so the demo shows
@@ -236,8 +238,15 @@ func (s *session) Stats() extract.StatsSnapshot {
 // (last sync): two requests per run (three on Google Health).
 func (s *session) Profile(ctx context.Context) (userInfo, error) {
 	if s.archive != nil {
+		// The archive's last day is usually cut at the moment of export: it
+		// is imported, but counts as incomplete (synced only up to its
+		// start), so a later API run continues with it.
 		p := s.archive.Profile()
-		return userInfo{UserID: p.UserID, Zone: p.Zone, MemberSince: p.MemberSince, FirstDay: p.FirstDay, LastSync: p.LastSync()}, nil
+		u := userInfo{UserID: p.UserID, Zone: p.Zone, MemberSince: p.MemberSince, FirstDay: p.FirstDay, LastDay: p.LastDay}
+		if !p.LastDay.IsZero() {
+			u.LastSync = p.LastDay.Time(p.Zone)
+		}
+		return u, nil
 	}
 	if s.Protocol == dataset.Google {
 		return s.googleProfile(ctx)
