@@ -41,6 +41,16 @@ what the online run wrote.`,
 					pick = append(pick, p)
 				}
 			}
+			if len(pick) > 1 && source == "" && user == "" {
+				// A Takeout import and API runs share an OUT: rebuild as the
+				// manifest's run did; the other caches are layered in.
+				for _, p := range pick {
+					if p[0] == man.Source && p[1] == man.User {
+						pick = [][2]string{p}
+						break
+					}
+				}
+			}
 			switch {
 			case len(pick) == 0:
 				return usagef("%s holds no raw cache to rebuild from (expected %s/<source>/<user>/)", out, pipeline.RawDir)

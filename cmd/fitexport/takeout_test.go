@@ -140,6 +140,14 @@ func TestTakeoutThenAPIContinues(t *testing.T) {
 		t.Errorf("2026-11-04 comes from %q, want the archive", l)
 	}
 
+	// rebuild (offline) rebuilds from both caches the same rows.
+	if code, _, e := w.run("rebuild", "--out", out); code != 0 {
+		t.Fatalf("rebuild: exit %d: %s", code, e)
+	}
+	for _, ds := range strings.Split(names, ",") {
+		compareDataset(t, ds, readDataset(t, out, ds, load.CSV), want[ds])
+	}
+
 	// Another person's archive in the same OUT is refused.
 	other := filepath.Join(dir, "other.zip")
 	if err := takeoutsim.WriteZips([]string{other}, takeoutsim.Files(w.sim.Truth(users[1].ID), users[1], o)); err != nil {
