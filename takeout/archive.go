@@ -83,7 +83,9 @@ type Summary struct {
 	Root string
 	// Parts is the number of zip parts and folders opened.
 	Parts int
-	// Indexed counts the indexed JSON files per family; IndexedBytes is
+	// Indexed counts the indexed files per family (JSON families by
+	// their file prefix, "steps"; CSV families by theirs, "Minute SpO2");
+	// IndexedBytes is
 	// their total uncompressed size (what an import reads at most once per
 	// file, for progress).
 	Indexed      map[string]int
@@ -306,6 +308,17 @@ func (a *Archive) finishIndex(ix *indexer) error {
 			}
 		case isTwinDir(dir):
 			a.summary.Twins++
+		case strings.HasSuffix(strings.ToLower(base), ".csv") && a.csvFamily(base) != nil:
+			f := a.csvFamily(base)
+			start, ok := parseCSVFileDate(base[len(f.csv.prefix):])
+			if !ok {
+				a.summary.Unrecognised[unrecognisedKey(dir, base)]++
+				continue
+			}
+			ref.fam, ref.start = f, start
+			a.files[f.name] = append(a.files[f.name], ref)
+			a.summary.Indexed[f.name]++
+			a.summary.IndexedBytes += ref.size
 		case dir == globalExport:
 			fam, start, ok := parseFileName(base)
 			if !ok {
@@ -346,6 +359,34 @@ func unrecognisedKey(dir, base string) string {
 		return base
 	}
 	return strings.TrimSuffix(dir, "/")
+}
+
+// csvFamily returns the CSV family whose files are named like base.
+func (a *Archive) csvFamily(base string) *family {
+	for _, f := range a.fams {
+		if f.csv != nil && strings.HasPrefix(base, f.csv.prefix) {
+			return f
+		}
+	}
+	return nil
+}
+
+// parseCSVFileDate reads the start of a CSV file's period from the name
+// after its prefix: "2026-10-01.csv", "2026-10-01-2026-12-31.csv" (a
+// range: its start), or "2026-10-(15).csv" and "2026-10.csv" (read as the
+// month's first day: the day part, when there is one, is not a date).
+func parseCSVFileDate(rest string) (dates.Date, bool) {
+	if len(rest) >= 10 {
+		if d, err := dates.Parse(rest[:10]); err == nil {
+			return d, true
+		}
+	}
+	if len(rest) >= 7 && rest[4] == '-' {
+		if d, err := dates.Parse(rest[:7] + "-01"); err == nil {
+			return d, true
+		}
+	}
+	return dates.Date{}, false
 }
 
 // parseFileName splits "steps-2026-10-01.json" into its family and the

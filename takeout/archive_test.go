@@ -435,3 +435,48 @@ func writeSimZip(t testing.TB, path string, r dates.Range) {
 		t.Fatal(err)
 	}
 }
+
+// TestNightlyCSVs: CSV families are found by file name in any folder; a
+// Minute SpO2 file may hold two nights, each filed under the day it ended;
+// a reading listed in two files is served once; a CSV without a column it
+// needs is reported and skipped.
+func TestNightlyCSVs(t *testing.T) {
+	const gh = "Takeout/Fitbit/"
+	a := open(t, map[string]string{
+		gh + "Your Profile/Profile.csv": profileCSV,
+		// Two nights in one file: 10-04 evening to 10-05, then a night
+		// starting after midnight on 10-06 (UTC+2).
+		gh + "Oxygen Saturation (SpO2)/Minute SpO2 - 2026-10-04.csv": "timestamp,value\n" +
+			"2026-10-04T21:00:00Z,95\n2026-10-04T23:30:00Z,94\n2026-10-05T02:00:00Z,96\n" +
+			"2026-10-05T23:00:00Z,97\n2026-10-06T01:00:00Z,98\n",
+		// The same reading again, in another folder.
+		gh + "Sleep/Minute SpO2 - 2026-10-05.csv":                                     "timestamp,value\n2026-10-05T02:00:00Z,96\n",
+		gh + "Heart Rate Variability/Daily Respiratory Rate Summary - 2026-10-01.csv": "timestamp,breathing_rate\n2026-10-05T00:00:00,15\n",
+		gh + "Heart Rate Variability/Daily Heart Rate Variability Summary - 2026-10.csv": "timestamp,rmssd,nremhr,entropy\n" +
+			"2026-10-05T00:00:00,40.5,55,2\n",
+	})
+	r := dates.Range{From: dates.MustParse("2026-10-04"), To: dates.MustParse("2026-10-06")}
+	got := string(fetch(t, a, "spo2-all/2026-10-04_2026-10-06", r))
+	want := `[{"dateTime":"2026-10-05","minutes":[{"value":95,"minute":"2026-10-04T23:00:00"},{"value":94,"minute":"2026-10-05T01:30:00"},{"value":96,"minute":"2026-10-05T04:00:00"}]},` +
+		`{"dateTime":"2026-10-06","minutes":[{"value":97,"minute":"2026-10-06T01:00:00"},{"value":98,"minute":"2026-10-06T03:00:00"}]}]`
+	if got != want {
+		t.Errorf("spo2-all =\n%s\nwant\n%s", got, want)
+	}
+	if got := string(fetch(t, a, "hrv/2026-10-04_2026-10-06", r)); got != `{"hrv":[{"dateTime":"2026-10-05","value":{"dailyRmssd":40.5}}]}` {
+		t.Errorf("hrv = %s (a file named for a month: read as its first day)", got)
+	}
+	if _, err := a.Fetch(context.Background(), dataset.Request{Key: "br-all/2026-10-04_2026-10-06", Days: r}); err != nil {
+		t.Fatal(err)
+	}
+	if w := strings.Join(a.Warnings(), "\n"); !strings.Contains(w, `Daily Respiratory Rate Summary - 2026-10-01.csv: line 1: no column "daily_respiratory_rate"`) {
+		t.Errorf("warnings = %q, want one about the missing column", w)
+	}
+	if got := strings.Join(a.SupportedDatasets(), ","); got != "spo2_intraday,hrv_daily,breathing_rate" {
+		t.Errorf("supported = %s", got)
+	}
+	for key := range map[string]bool{"spo2/2026-10-04_2026-10-06": true, "weight/2026-10-04_2026-10-06": true, "temp-skin/2026-10-04_2026-10-06": true} {
+		if _, err := a.Fetch(context.Background(), dataset.Request{Key: key, Days: r}); !errors.Is(err, ErrNotInArchive) {
+			t.Errorf("%s: err = %v, want ErrNotInArchive (no such files)", key, err)
+		}
+	}
+}

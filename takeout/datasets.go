@@ -17,6 +17,13 @@ var served = []struct {
 	{"resting_heart_rate", []string{"resting_heart_rate"}},
 	{"sleep_sessions", []string{"sleep"}},
 	{"sleep_stages", []string{"sleep"}},
+	{"spo2_daily", []string{famDailySpO2}},
+	{"spo2_intraday", []string{famMinuteSpO2}},
+	{"hrv_daily", []string{famHRV}},
+	{"breathing_rate", []string{famBreathing}},
+	{"skin_temperature", []string{famTemperature}},
+	{"weight", []string{"weight"}},
+	{"body_fat", []string{"weight"}},
 }
 
 // AllDatasets returns every dataset the takeout source can serve from some
@@ -30,8 +37,9 @@ func AllDatasets() []string {
 }
 
 // SupportedDatasets returns the datasets this archive can serve (those
-// whose files it holds), in registry order. Others (heart_rate_zones, SpO2,
-// HRV, weight, exercises, …) are not served by the takeout source yet.
+// whose files it holds), in registry order. Others (heart_rate_zones,
+// hrv_intraday, vo2_max, active zone minutes, exercises, …) are not served
+// by the takeout source yet.
 func (a *Archive) SupportedDatasets() []string {
 	var out []string
 	for _, s := range served {

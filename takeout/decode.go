@@ -32,9 +32,11 @@ type sleepLog struct {
 // decoded is the content of one file, grouped by the local day each entry
 // names (a file's date is the start of its period, not its data's day).
 type decoded struct {
-	series map[dates.Date][]sample // kindSamples, kindMinutes: in file order
-	values map[dates.Date]float64  // kindDaily, kindResting
-	logs   map[dates.Date][]sleepLog
+	series  map[dates.Date][]sample // kindSamples, kindMinutes: in file order
+	values  map[dates.Date]float64  // kindDaily, kindResting, kindCSVDaily
+	logs    map[dates.Date][]sleepLog
+	stamps  map[dates.Date][]stamped // kindCSVSamples: by the reading's local day, in file order
+	weights map[dates.Date][]weightLog
 	// first and last are the first and last days with data (non-zero).
 	first, last dates.Date
 }
@@ -64,7 +66,7 @@ func (a *Archive) decode(ref *fileRef) *decoded {
 		return empty
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	dec, err := decodeFamily(ref.fam, data)
+	dec, err := decodeFamily(ref.fam, data, a.zone)
 	if err != nil {
 		a.warnf("%s: %v: file skipped", ref.name, err)
 		return empty
@@ -140,13 +142,18 @@ func entryError(i int, dateTime string, err error) error {
 
 var errStamp = errors.New("invalid dateTime: want MM/DD/YY HH:MM:SS")
 
-// decodeFamily decodes a file of family f.
-func decodeFamily(f *family, data []byte) (*decoded, error) {
+// decodeFamily decodes a file of family f; zone places the readings of
+// CSV files that carry UTC instants on their local day.
+func decodeFamily(f *family, data []byte, zone *time.Location) (*decoded, error) {
 	if dec, ok := fastDecode(f, data); ok {
 		return dec, nil
 	}
 	dec := &decoded{}
 	switch f.kind {
+	case kindCSVDaily, kindCSVSamples:
+		return decodeCSV(dec, f, data, zone)
+	case kindWeight:
+		return decodeWeight(dec, f, data)
 	case kindSleep:
 		return decodeSleep(dec, data)
 	case kindSamples:

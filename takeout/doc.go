@@ -65,6 +65,12 @@
 //	| resting heart rate| Global Export Data/resting_heart_rate-*.json| *_GoogleData CSVs            |
 //	| minutes per level | Global Export Data/{sedentary,lightly_active,moderately_active,very_active}_minutes-*.json | |
 //	| sleep             | Global Export Data/sleep-*.json             | Sleep/*.csv, *_GoogleData    |
+//	| weight, body fat  | Global Export Data/weight-*.json            | *_GoogleData CSVs            |
+//	| SpO2, nightly     | Oxygen Saturation (SpO2)/Daily SpO2 - *.csv | *_GoogleData CSVs            |
+//	| SpO2 readings     | Oxygen Saturation (SpO2)/Minute SpO2 - *.csv| *_GoogleData CSVs            |
+//	| HRV, nightly      | Heart Rate Variability/Daily Heart Rate Variability Summary - *.csv | Heart Rate Variability Details, Histogram |
+//	| breathing rate    | Heart Rate Variability/ (or Sleep/) Daily Respiratory Rate Summary - *.csv | Respiratory Rate Summary - *.csv |
+//	| skin temperature  | Temperature/Computed Temperature - *.csv    | Device Temperature, Wrist Temperature |
 //
 // Why the JSON families: they exist in both layouts (older Takeout/Fitbit/
 // archives have no CSV twins); they are the API's own data — local
@@ -76,6 +82,60 @@
 // source" column means one minute may appear once per source. The one thing the CSVs do better —
 // UTC instants in the fall-back hour — the JSON files recover from their
 // order, as the API's own answers require (below).
+//
+// The nightly metrics exist only as CSVs (no JSON family), named
+// "<prefix> - <start of period>.csv". Their files are found by that
+// prefix in any folder under the root (outside *_GoogleData): real
+// archives put the respiratory-rate summary in Heart Rate Variability/ or
+// in Sleep/. The name's date may be a day ("2026-10-01"), the start of a
+// range ("2026-10-01-2026-12-31") or a month with a day that is not a
+// date ("2026-10-(15)", read as 2026-10-01). Columns are found by their
+// header names, case-insensitively, in any order:
+//
+//	| file                                  | columns read                                 | served as                    |
+//	|---------------------------------------|----------------------------------------------|------------------------------|
+//	| Daily SpO2 - …                        | timestamp, average_value                     | spo2 value.avg               |
+//	| Minute SpO2 - …                       | timestamp, value                             | spo2 …/all minutes[]         |
+//	| Daily Heart Rate Variability Summary -| timestamp, rmssd                             | hrv value.dailyRmssd         |
+//	| Daily Respiratory Rate Summary - …    | timestamp, daily_respiratory_rate            | br value.fullSleepSummary    |
+//	| Computed Temperature - …              | sleep_end, baseline_relative_sample_sum,     | temp/skin value.nightlyRelative |
+//	|                                       | temperature_samples                          |                              |
+//
+// A nightly row belongs to the date its timestamp (sleep_end for the
+// temperature) names, as written — its date part, whether or not the time
+// after it carries a "Z" — which is the date the night ended, as the API
+// files it. A row whose value is blank (or, for the temperature, whose
+// temperature_samples is 0 or blank) holds nothing and has no entry.
+// Not read: Daily SpO2's lower_bound and upper_bound (they bound a
+// confidence interval of the night's readings, as Google documents for the
+// same numbers, not the lowest and highest reading the API's min and max
+// are: min_percent and max_percent stay null rather than carry another
+// quantity); the HRV summary's nremhr and entropy (no column for them), so
+// deep_rmssd_ms is null; the per-stage breathing rates (in Respiratory
+// Rate Summary files, not read yet); Computed Temperature's absolute
+// nightly_temperature and its type (the Fitbit answer has only the
+// relative value: nightly_c, baseline_c and log_type stay null).
+//
+// Minute SpO2 files hold readings by time, not by night: a file (named for
+// the day a night starts) may hold two nights, and a night may span two
+// files. A timestamp with "Z" or an offset is an instant (the form
+// reported for real archives); one without is local wall clock, resolved
+// in file order like the JSON families. Readings of 50.0 are the
+// archive's "no reading" sentinel, not measurements: they are dropped.
+// The readings around the requested days are merged from every file,
+// ordered on the instant line (a reading listed twice is kept once),
+// split into nights where they pause for more than 3 hours, and each
+// night is filed under the local day of its last reading — the day the
+// sleep ended, as the API files it. (A night whose readings pause for more
+// than 3 hours across midnight is split there, and its evening part filed
+// a day early.) The minutes are served as local wall clock in time order,
+// so the Fitbit transform places the fall-back hour's second pass once the
+// clock goes back — as it does for the API's own answer; readings sparser
+// than the repeated hour could not show that, in the archive or the API.
+//
+// Weight logs ({"logId","weight","bmi","fat","date":"MM/DD/YY","time",
+// "source"}) belong to their date; a body_fat row is a weight log with
+// fat. A logId listed twice is served once.
 //
 // # Units (the table in units.go is the only place they are converted)
 //
@@ -93,6 +153,19 @@
 //	| *_minutes                | minutes per day           | minutes*               | —                      |
 //	| sleep                    | sleep-log objects         | the same, mainSleep →  | —                      |
 //	|                          |                           | isMainSleep            |                        |
+//	| weight                   | pounds                    | kg (× 0.45359237,      | —                      |
+//	|                          |                           | 3 decimals)            |                        |
+//	| weight bmi, fat          | kg/m², %                  | the same               | —                      |
+//	| Daily SpO2, Minute SpO2  | %; Minute: 50.0 = none    | %                      | —                      |
+//	| HRV summary rmssd        | ms                        | ms                     | —                      |
+//	| daily_respiratory_rate   | breaths/min               | breaths/min            | —                      |
+//	| Computed Temperature     | °C: sum of deviations from| °C, 3 decimals         | —                      |
+//	|                          | the baseline ÷ samples    |                        |                        |
+//
+// Weight: people who parse real archives report pounds in the weight
+// files, whatever unit the account displays; the API (without
+// Accept-Language) serves kilograms. Should an archive turn up in
+// kilograms, the correction is the one line of the table.
 //
 // Numbers may be JSON numbers or strings. A per-minute family lists what it
 // lists: every minute of the local day is served (1,440; 1,380 or 1,500 on
@@ -121,11 +194,12 @@
 //
 // # Empty and malformed files
 //
-// A file holding only "no data", [], null, or nothing means nothing was
-// recorded: no error. A truncated or malformed file (bad JSON, an entry
-// with a bad time or value) is reported in Warnings with its path and line
-// (or entry) and skipped — its days are served from the other files — and
-// the import goes on. Each file is reported once.
+// A file holding only "no data", [], null, nothing, or (a CSV) only its
+// header means nothing was recorded: no error. A truncated or malformed
+// file (bad JSON, a CSV row with too few fields, an entry with a bad time
+// or value, a CSV without a column it needs) is reported in Warnings with
+// its path and line (or entry) and skipped — its days are served from the
+// other files — and the import goes on. Each file is reported once.
 //
 // # Datasets served
 //
@@ -141,16 +215,30 @@
 //	| resting_heart_rate | resting_heart_rate                            |                                               |
 //	| sleep_sessions     | sleep                                         |                                               |
 //	| sleep_stages       | sleep                                         |                                               |
+//	| spo2_daily         | Daily SpO2                                    | min_percent, max_percent null                 |
+//	| spo2_intraday      | Minute SpO2                                   | 50.0 rows dropped                             |
+//	| hrv_daily          | Daily Heart Rate Variability Summary          | deep_rmssd_ms null                            |
+//	| breathing_rate     | Daily Respiratory Rate Summary                | per-stage rates null                          |
+//	| skin_temperature   | Computed Temperature                          | nightly_c, baseline_c, log_type null          |
+//	| weight             | weight                                        | weight_kg from pounds                         |
+//	| body_fat           | weight (the logs with fat)                    |                                               |
 //
 // SupportedDatasets lists those an archive's files can serve; AllDatasets
 // all of them. Not served (requests get ErrNotInArchive): heart_rate_zones
-// (the archive's zone minutes carry no bounds), SpO2, HRV, breathing rate,
-// skin temperature, VO2 max, active zone minutes, weight, body fat,
-// exercises, devices, profile.
+// (the archive's zone minutes carry no bounds), hrv_intraday, VO2 max,
+// active zone minutes, exercises, devices, profile.
+//
+// An import of a simulated archive (package takeoutsim) is tested to equal
+// an API export of the same user for every served dataset across a DST
+// change (import_test.go), and small hand-checked archives of each file
+// family are golden tests (testdata/golden/<case>/: the unpacked archive,
+// case.txt saying what it checks, want/ the rows expected; go test -run
+// TestGolden -update rewrites want/, to be read before it is committed).
 //
 // # Completeness and continuing with the API
 //
-// Profile.LastDay is the last local day with data in the archive; the
+// Profile.LastDay is the last local day with data in the archive (a night
+// of SpO2 readings or a sleep log counts for the day it ended); the
 // archive counts as synced through it (Profile.LastSync is the following
 // local midnight), so every day up to it is complete in the state, and a
 // later run continues from the day after. The archive's last day is usually

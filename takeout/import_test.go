@@ -205,6 +205,29 @@ func truthRows(tr *sim.Truth, r dates.Range, detail string, names []string) map[
 		if day.RestingHR != nil {
 			add("resting_heart_rate", "date", d.String(), "bpm", itoa(*day.RestingHR))
 		}
+		if n := tr.Nightly(d); n != nil {
+			ds := d.String()
+			// min, max, deep RMSSD, the per-stage rates, the absolute
+			// temperatures and the log type are not in archives: null.
+			add("spo2_daily", "date", ds, "avg_percent", f(n.SpO2Avg), "min_percent", "", "max_percent", "")
+			for _, s := range n.SpO2 {
+				add("spo2_intraday", "time_utc", load.TextInstant(s.Time), "time_local", load.TextWallClock(s.Local), "spo2_percent", f(s.Percent))
+			}
+			add("hrv_daily", "date", ds, "daily_rmssd_ms", f(n.DailyRMSSD), "deep_rmssd_ms", "")
+			add("breathing_rate", "date", ds, "breaths_per_min", f(n.BreathingRate),
+				"deep_breaths_per_min", "", "light_breaths_per_min", "", "rem_breaths_per_min", "")
+			add("skin_temperature", "date", ds, "nightly_relative_c", f(n.SkinTempRelative), "nightly_c", "", "baseline_c", "", "log_type", "")
+		}
+		if w := tr.Weight(d); w != nil {
+			id := strconv.FormatInt(w.LogID, 10)
+			ts := []string{"time_utc", load.TextInstant(w.Time), "time_local", load.TextWallClock(w.Local), "source", w.Source, "log_id", id}
+			fat := ""
+			if w.Fat != nil {
+				fat = f(*w.Fat)
+				add("body_fat", append(ts, "fat_percent", fat)...)
+			}
+			add("weight", append(ts, "weight_kg", f(w.WeightKg), "bmi", f(w.BMI), "fat_percent", fat)...)
+		}
 		for _, lg := range day.Sleep {
 			id := strconv.FormatInt(lg.LogID, 10)
 			add("sleep_sessions", "log_id", id, "date_of_sleep", lg.DateOfSleep.String(),
@@ -279,7 +302,8 @@ func TestImportEqualsAPIExport(t *testing.T) {
 	// day; the folder (the same files, read another way): every dataset
 	// around the fall-back night.
 	spans := map[string]dates.Range{"zip": span, "folder": {From: dates.MustParse("2026-10-21"), To: dates.MustParse("2026-10-28")}}
-	sets := map[string][]string{"zip": {"heart_rate", "daily_activity", "resting_heart_rate", "sleep_sessions", "sleep_stages"}}
+	sets := map[string][]string{"zip": {"heart_rate", "daily_activity", "resting_heart_rate", "sleep_sessions", "sleep_stages",
+		"spo2_daily", "spo2_intraday", "hrv_daily", "breathing_rate", "skin_temperature", "weight", "body_fat"}}
 	for _, form := range []string{"zip", "folder"} {
 		t.Run(form, func(t *testing.T) {
 			a, o := archive(t, form)
@@ -292,7 +316,8 @@ func TestImportEqualsAPIExport(t *testing.T) {
 				t.Fatalf("profile = %+v, want SIM001 Europe/Berlin member since %s, data %s", p, fx.user.MemberSince, span)
 			}
 			want := []string{"heart_rate", "steps", "calories", "distance", "floors", "elevation", "daily_activity",
-				"resting_heart_rate", "sleep_sessions", "sleep_stages"}
+				"resting_heart_rate", "sleep_sessions", "sleep_stages", "spo2_daily", "spo2_intraday", "hrv_daily",
+				"breathing_rate", "skin_temperature", "weight", "body_fat"}
 			if got := a.SupportedDatasets(); strings.Join(got, ",") != strings.Join(want, ",") {
 				t.Fatalf("supported datasets %v, want %v", got, want)
 			}
@@ -303,7 +328,8 @@ func TestImportEqualsAPIExport(t *testing.T) {
 			}
 			res, rows := export(t, a, names, "1min", r)
 			truth := truthRows(tr, r, "1min", names)
-			if len(truth["heart_rate"]) < 5000 || len(truth["sleep_stages"]) == 0 || len(truth["resting_heart_rate"]) == 0 {
+			if len(truth["heart_rate"]) < 5000 || len(truth["sleep_stages"]) == 0 || len(truth["resting_heart_rate"]) == 0 ||
+				len(truth["spo2_intraday"]) < 1000 || len(truth["hrv_daily"]) < 3 || len(truth["weight"]) == 0 || len(truth["body_fat"]) == 0 {
 				t.Fatalf("simulator truth looks thin: %d heart rows", len(truth["heart_rate"]))
 			}
 			for _, ds := range names {

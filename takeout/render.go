@@ -83,8 +83,36 @@ func (a *Archive) route(ctx context.Context, req dataset.Request, p []string) ([
 			return nil, notHere(err.Error())
 		}
 		return a.sleep(ctx, r)
+	case len(p) == 2 && nightlyAnswers[p[0]].fam != "":
+		ans := nightlyAnswers[p[0]]
+		if !a.has(ans.fam) {
+			return nil, notHere("the archive has no " + ans.fam + " files")
+		}
+		r, err := keyRange(req, p[1])
+		if err != nil {
+			return nil, notHere(err.Error())
+		}
+		return a.nightlyDaily(ctx, ans, r)
+	case len(p) == 2 && p[0] == "spo2-all":
+		if !a.has(famMinuteSpO2) {
+			return nil, notHere("the archive has no " + famMinuteSpO2 + " files")
+		}
+		r, err := keyRange(req, p[1])
+		if err != nil {
+			return nil, notHere(err.Error())
+		}
+		return a.spo2Intraday(ctx, r)
+	case len(p) == 2 && (p[0] == "weight" || p[0] == "fat"):
+		if !a.has("weight") {
+			return nil, notHere("the archive has no weight files")
+		}
+		r, err := keyRange(req, p[1])
+		if err != nil {
+			return nil, notHere(err.Error())
+		}
+		return a.bodyLogs(ctx, p[0], r)
 	}
-	return nil, notHere("fitexport reads heart rate, per-minute activity, daily activity, resting heart rate and sleep from archives")
+	return nil, notHere("fitexport reads heart rate, per-minute activity, daily activity, resting heart rate, sleep, SpO2, HRV, breathing rate, skin temperature and weight from archives")
 }
 
 // dailyResource lists the daily time-series resources of daily_activity.

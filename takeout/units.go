@@ -23,7 +23,32 @@ const (
 	kindResting
 	// kindSleep: the API's sleep-log objects, mainSleep for isMainSleep.
 	kindSleep
+	// kindWeight: weight-log objects {"logId","weight","bmi","fat","date":"MM/DD/YY","time","source"}.
+	kindWeight
+	// kindCSVDaily: a CSV with one row per night, the value in csv.value
+	// (÷ csv.div when set) under the date csv.date names.
+	kindCSVDaily
+	// kindCSVSamples: a CSV of timed readings (csv.date, csv.value).
+	kindCSVSamples
 )
+
+// csvSpec says where a CSV family's files are and which columns it reads.
+type csvSpec struct {
+	// prefix is the file name's start ("Daily SpO2 - "); the date of the
+	// period start follows it. Files are matched by name in any folder of
+	// the root (real archives put some in different folders), never in a
+	// *_GoogleData folder.
+	prefix string
+	// folder is the folder real archives use (documentation only).
+	folder string
+	// date and value are the columns read (matched case-insensitively);
+	// div, when set, divides value (a sum by its count).
+	date, value, div string
+	// drop is a value that marks "no measurement" (a sentinel), when
+	// hasDrop: rows holding it are left out.
+	drop    float64
+	hasDrop bool
+}
 
 // family is one metric's file family in Global Export Data (files
 // "{name}-{yyyy-MM-dd}.json", the date being the start of the file's
@@ -46,6 +71,8 @@ type family struct {
 	totalDecimals int
 	// fileUnit and apiUnit document the conversion.
 	fileUnit, apiUnit string
+	// csv is set for the CSV families.
+	csv *csvSpec
 }
 
 // families is THE table of file families and unit conversions (see the
@@ -69,8 +96,31 @@ func families() []family {
 		{name: "lightly_active_minutes", kind: kindDaily, resource: "minutesLightlyActive", factor: 1, decimals: 0, fileUnit: "min", apiUnit: "min"},
 		{name: "moderately_active_minutes", kind: kindDaily, resource: "minutesFairlyActive", factor: 1, decimals: 0, fileUnit: "min", apiUnit: "min"},
 		{name: "very_active_minutes", kind: kindDaily, resource: "minutesVeryActive", factor: 1, decimals: 0, fileUnit: "min", apiUnit: "min"},
+		// Weight logs hold pounds (what people who parse real archives
+		// report, whatever the account's display unit); the API serves kg
+		// without Accept-Language. Grams are kept (3 decimals). bmi (kg/m²)
+		// and fat (%) are passed through unchanged.
+		{name: "weight", kind: kindWeight, resource: "weight", factor: lbToKg, decimals: 3, fileUnit: "lb", apiUnit: "kg"},
+		// The nightly CSVs: percent, ms, breaths/min and °C, unchanged.
+		{name: "Daily SpO2", kind: kindCSVDaily, resource: "spo2", factor: 1, decimals: -1, fileUnit: "% (average_value)", apiUnit: "% (value.avg)",
+			csv: &csvSpec{prefix: "Daily SpO2 - ", folder: "Oxygen Saturation (SpO2)/", date: "timestamp", value: "average_value"}},
+		// 50.0 is the archive's "no reading" sentinel, not a measurement.
+		{name: "Minute SpO2", kind: kindCSVSamples, resource: "spo2-all", factor: 1, decimals: -1, fileUnit: "% (value)", apiUnit: "% (minutes[].value)",
+			csv: &csvSpec{prefix: "Minute SpO2 - ", folder: "Oxygen Saturation (SpO2)/", date: "timestamp", value: "value", drop: 50, hasDrop: true}},
+		{name: "Daily Heart Rate Variability Summary", kind: kindCSVDaily, resource: "hrv", factor: 1, decimals: -1, fileUnit: "ms (rmssd)", apiUnit: "ms (value.dailyRmssd)",
+			csv: &csvSpec{prefix: "Daily Heart Rate Variability Summary - ", folder: "Heart Rate Variability/", date: "timestamp", value: "rmssd"}},
+		{name: "Daily Respiratory Rate Summary", kind: kindCSVDaily, resource: "br", factor: 1, decimals: -1, fileUnit: "breaths/min (daily_respiratory_rate)", apiUnit: "breaths/min (value.breathingRate)",
+			csv: &csvSpec{prefix: "Daily Respiratory Rate Summary - ", folder: "Heart Rate Variability/", date: "timestamp", value: "daily_respiratory_rate"}},
+		// The night's mean deviation from the baseline: the sum of the
+		// samples' deviations over their count, °C, 3 decimals (float noise
+		// dropped), filed under the date the sleep ended.
+		{name: "Computed Temperature", kind: kindCSVDaily, resource: "temp-skin", factor: 1, decimals: 3, fileUnit: "°C (baseline_relative_sample_sum ÷ temperature_samples)", apiUnit: "°C (value.nightlyRelative)",
+			csv: &csvSpec{prefix: "Computed Temperature - ", folder: "Temperature/", date: "sleep_end", value: "baseline_relative_sample_sum", div: "temperature_samples"}},
 	}
 }
+
+// lbToKg is the international avoirdupois pound in kilograms (exact).
+const lbToKg = 0.45359237
 
 // convert turns a value as the archive holds it into the API's unit.
 func (f *family) convert(n transform.Num) (float64, error) {
@@ -84,16 +134,23 @@ func (f *family) convert(n transform.Num) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	v = f.scale(v)
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, fmt.Errorf("not a number: %q", n.String())
+	}
+	return v, nil
+}
+
+// scale applies the family's factor and rounding to a value in the file's
+// unit (exp10 aside).
+func (f *family) scale(v float64) float64 {
 	if f.factor != 1 && f.factor != 0 {
 		v *= f.factor
 	}
 	if f.decimals >= 0 {
 		v = roundTo(v, f.decimals)
 	}
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, fmt.Errorf("not a number: %q", n.String())
-	}
-	return v, nil
+	return v
 }
 
 // roundTo rounds v to n decimal places (half away from zero).

@@ -19,6 +19,25 @@
 //	    sedentary_minutes- … very_active_minutes-YYYY-MM-01.json
 //	    sleep-YYYY-MM-01.json                 the API's logs by the month they start in,
 //	                                          mainSleep instead of isMainSleep
+//	    weight-YYYY-MM-01.json                the month's weight logs (months with any):
+//	                                          weight in pounds, date MM/DD/YY, bmi, fat
+//	  Oxygen Saturation (SpO2)/
+//	    Daily SpO2 - {first}-{last}.csv       a month: timestamp (date T00:00:00Z),
+//	                                          average_value, lower_bound, upper_bound
+//	    Minute SpO2 - {date}.csv              the readings of the nights starting on the
+//	                                          local date, UTC "Z" times, with a 50.0
+//	                                          sentinel row after every 97th reading
+//	  Heart Rate Variability/
+//	    Daily Heart Rate Variability Summary - YYYY-MM-01.csv   timestamp, rmssd, nremhr, entropy
+//	    Daily Respiratory Rate Summary - YYYY-MM-01.csv         timestamp, daily_respiratory_rate
+//	  Temperature/
+//	    Computed Temperature - YYYY-MM-01.csv type, sleep_start, sleep_end, temperature_samples
+//	                                          (the main sleep's minutes), nightly_temperature,
+//	                                          baseline_relative_sample_sum (relative × samples), …
+//
+// The nightly files hold a row per night with a main sleep (sim.Truth's
+// Nightly), under the date the sleep ended; the weight files sim.Truth's
+// Weight logs.
 //
 // Heart-rate files hold UTC days while their times are local, so a local
 // day's samples span two files, and the fall-back hour's two passes appear
@@ -131,6 +150,34 @@ func Files(tr *sim.Truth, u sim.User, o Options) []File {
 		logs := byMonth[k]
 		add(ge+"sleep-"+k.String()+".json", func() []byte { return sleepFile(logs) })
 	}
+	// The nightly CSVs and the weight logs.
+	for _, m := range o.Range.Months() {
+		start := m.From.FirstOfMonth().String()
+		add(root+"Oxygen Saturation (SpO2)/Daily SpO2 - "+m.From.String()+"-"+m.To.String()+".csv", func() []byte { return g.nightlyCSV(m, "spo2") })
+		add(root+"Heart Rate Variability/Daily Heart Rate Variability Summary - "+start+".csv", func() []byte { return g.nightlyCSV(m, "hrv") })
+		add(root+"Heart Rate Variability/Daily Respiratory Rate Summary - "+start+".csv", func() []byte { return g.nightlyCSV(m, "br") })
+		add(root+"Temperature/Computed Temperature - "+start+".csv", func() []byte { return g.nightlyCSV(m, "temp") })
+		if logs := g.weights(m); len(logs) > 0 {
+			add(ge+"weight-"+start+".json", func() []byte { return weightFile(logs) })
+		}
+	}
+	// Minute SpO2: a file per local date a night starts on (two nights
+	// may share one: one starting after midnight, the next before it).
+	var spo2Days []dates.Date
+	spo2Nights := map[dates.Date][]*sim.Nightly{}
+	o.Range.Each(func(d dates.Date) {
+		if n := tr.Nightly(d); n != nil && len(n.SpO2) > 0 {
+			k := dates.In(n.SpO2[0].Time, g.loc)
+			if spo2Nights[k] == nil {
+				spo2Days = append(spo2Days, k)
+			}
+			spo2Nights[k] = append(spo2Nights[k], n)
+		}
+	})
+	for _, k := range spo2Days {
+		ns := spo2Nights[k]
+		add(root+"Oxygen Saturation (SpO2)/Minute SpO2 - "+k.String()+".csv", func() []byte { return minuteSpO2(ns) })
+	}
 	if o.Extras {
 		before := o.Range.From.FirstOfMonth().AddMonths(-1)
 		add(ge+"heart_rate-"+o.Range.From.AddDays(-3).String()+".json", func() []byte { return []byte("no data") })
@@ -151,6 +198,92 @@ func Files(tr *sim.Truth, u sim.User, o Options) []File {
 		})
 	}
 	return out
+}
+
+// nightlyCSV renders a month of a nightly CSV family (kind spo2, hrv, br
+// or temp), a row per night with a main sleep, as real archives lay them
+// out (see the takeout package doc).
+func (g *gen) nightlyCSV(m dates.Range, kind string) []byte {
+	var b strings.Builder
+	b.WriteString(map[string]string{
+		"spo2": "timestamp,average_value,lower_bound,upper_bound\n",
+		"hrv":  "timestamp,rmssd,nremhr,entropy\n",
+		"br":   "timestamp,daily_respiratory_rate\n",
+		"temp": "type,sleep_start,sleep_end,temperature_samples,nightly_temperature,baseline_relative_sample_sum,baseline_relative_sample_sum_of_squares,baseline_relative_nightly_standard_deviation,baseline_relative_sample_standard_deviation\n",
+	}[kind])
+	f := func(v float64) string { return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64) }
+	m.Each(func(d dates.Date) {
+		n := g.tr.Nightly(d)
+		if n == nil {
+			return
+		}
+		switch kind {
+		case "spo2":
+			fmt.Fprintf(&b, "%sT00:00:00Z,%s,%s,%s\n", d, f(n.SpO2Avg), f(n.SpO2Min), f(n.SpO2Max))
+		case "hrv":
+			fmt.Fprintf(&b, "%sT00:00:00,%s,%s,%s\n", d, f(n.DailyRMSSD), f(52.5), f(2.41))
+		case "br":
+			fmt.Fprintf(&b, "%sT00:00:00,%s\n", d, f(n.BreathingRate))
+		case "temp":
+			lg := n.Sleep
+			samples := int(lg.Duration / 60000)
+			rel := n.SkinTempRelative
+			wall := func(t time.Time) string { return t.In(g.loc).Format("2006-01-02T15:04:05") }
+			fmt.Fprintf(&b, "IDT,%s,%s,%d,%s,%s,%s,0.21,0.35\n", wall(lg.Start), wall(lg.End), samples,
+				f(33.9+rel), f(rel*float64(samples)), f((rel*rel+0.1)*float64(samples)))
+		}
+	})
+	return []byte(b.String())
+}
+
+// minuteSpO2 renders a night's readings as a Minute SpO2 file: UTC
+// instants with "Z", and, after every 97th reading, a 50.0 row (the
+// archive's "no reading" sentinel, which an importer must leave out).
+func minuteSpO2(nights []*sim.Nightly) []byte {
+	var b strings.Builder
+	b.WriteString("timestamp,value\n")
+	for _, n := range nights {
+		for i, s := range n.SpO2 {
+			fmt.Fprintf(&b, "%s,%s\n", s.Time.UTC().Format("2006-01-02T15:04:05Z"), strconv.FormatFloat(s.Percent, 'f', 1, 64))
+			if i%97 == 96 {
+				fmt.Fprintf(&b, "%s,50.0\n", s.Time.UTC().Add(30*time.Second).Format("2006-01-02T15:04:05Z"))
+			}
+		}
+	}
+	return []byte(b.String())
+}
+
+// weights returns the weight logs of the days of m.
+func (g *gen) weights(m dates.Range) []*sim.WeightLog {
+	var out []*sim.WeightLog
+	m.Each(func(d dates.Date) {
+		if w := g.tr.Weight(d); w != nil {
+			out = append(out, w)
+		}
+	})
+	return out
+}
+
+// weightFile renders weight logs as the archive holds them: weight in
+// pounds, date "MM/DD/YY", local time, bmi and (when measured) fat.
+func weightFile(logs []*sim.WeightLog) []byte {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, w := range logs {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fat := ""
+		if w.Fat != nil {
+			fat = fmt.Sprintf(",\n  \"fat\" : %s", strconv.FormatFloat(*w.Fat, 'f', -1, 64))
+		}
+		lb := math.Round(w.WeightKg/0.45359237*1e6) / 1e6
+		fmt.Fprintf(&b, "{\n  \"logId\" : %d,\n  \"weight\" : %s,\n  \"bmi\" : %s%s,\n  \"date\" : \"%s\",\n  \"time\" : \"%s\",\n  \"source\" : \"%s\"\n}",
+			w.LogID, strconv.FormatFloat(lb, 'f', -1, 64), strconv.FormatFloat(w.BMI, 'f', -1, 64), fat,
+			w.Local.Format("01/02/06"), w.Local.Format("15:04:05"), w.Source)
+	}
+	b.WriteString("]")
+	return []byte(b.String())
 }
 
 // WriteDir writes files under dir (an unpacked archive).
