@@ -238,10 +238,11 @@
 // # Completeness and continuing with the API
 //
 // Profile.LastDay is the last local day with data in the archive (a night
-// of SpO2 readings or a sleep log counts for the day it ended); the
-// archive counts as synced through it (Profile.LastSync is the following
-// local midnight), so every day up to it is complete in the state, and a
-// later run continues from the day after. The archive's last day is usually
-// cut at the moment of export: an importer that wants it refetched by the
-// API should stop the import a day earlier.
+// of SpO2 readings or a sleep log counts for the day it ended);
+// Profile.LastSync is the following local midnight. The archive's last day
+// is usually cut at the moment of export, so `fitexport --source takeout`
+// imports it but records the archive as synced only up to its start: every
+// earlier day is complete in the state, the last is incomplete, and a later
+// API run into the same OUT continues with it (pipeline's layers: the API's
+// answers win for every day they hold, the archive supplies the rest).
 package takeout
