@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fitexport/fitexport/dataset"
+	"github.com/fitexport/fitexport/takeout"
 )
 
 var update = flag.Bool("update", false, "rewrite generated docs (README dataset table, docs/datasets.md)")
@@ -18,7 +19,10 @@ func datasetDocs() (full, summary string) {
 	fb := dataset.MarkdownTable(reg, dataset.Fitbit)
 	gh := dataset.MarkdownTable(reg, dataset.Google)
 	full = "# Datasets\n\nGenerated from the dataset registry (`go test ./cmd/fitexport -run TestDocsInSync -update`); do not edit.\n\n" +
-		"## Source fitbit (and sandbox)\n\n" + fb + "\n## Source google-health\n\n" + gh
+		"## Source fitbit (and sandbox)\n\n" + fb + "\n## Source google-health\n\n" + gh +
+		"\n## Source takeout\n\nA Google Takeout archive can serve, with the fitbit source's columns and transforms: " +
+		"`" + strings.Join(takeout.AllDatasets(), "`, `") + "`. The archive's files, units and what each dataset leaves null " +
+		"(e.g. calories' level and METs) are in the takeout package doc (`go doc github.com/fitexport/fitexport/takeout`).\n"
 	// The README shows the summary table (up to the first blank line).
 	summary, _, _ = strings.Cut(fb, "\n\n")
 	return full, summary + "\n\nEvery column with its type, unit and meaning, and how the google-health source fills it: [docs/datasets.md](docs/datasets.md) (or `fitexport datasets --schema`).\n"
