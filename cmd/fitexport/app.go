@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -148,4 +149,19 @@ func newRootCmd(app *App) *cobra.Command {
 		newSandboxCmd(app),
 	)
 	return root
+}
+
+// warningsOnly passes through only the lines that start with "warning: ":
+// --quiet silences progress, never a warning (a repaired file, a skipped
+// dataset), which unattended runs must still leave in their logs. Every
+// log line reaches it in one Write.
+type warningsOnly struct{ w io.Writer }
+
+func (q warningsOnly) Write(p []byte) (int, error) {
+	if bytes.HasPrefix(p, []byte("warning: ")) {
+		if _, err := q.w.Write(p); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
 }

@@ -59,7 +59,7 @@ func (f *exportFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.maxRequests, "max-requests", 0, "stop cleanly after this many API requests (exit 3, resumable)")
 	fs.DurationVar(&f.deadline, "deadline", 0, "stop cleanly after this long, e.g. 45m (exit 3, resumable)")
 	fs.StringVar(&f.report, "report", "", "write a JSON run report to this file")
-	fs.BoolVar(&f.quiet, "quiet", false, "no progress output")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress output (warnings are still printed)")
 	fs.IntVar(&f.concurrency, "concurrency", 4, "requests in flight")
 	fs.StringVar(&f.googleMode, "google-mode", "reconcile", "Google Health reads: reconcile (one merged stream, what the Fitbit app shows) or list (per-device points)")
 	fs.StringVar(&f.takeout, "takeout", "", "with --source takeout: the Takeout archive's .zip parts (comma-separated) or its unpacked folder")
@@ -184,7 +184,7 @@ func runExport(ctx context.Context, app *App, f *exportFlags) error {
 	reg := dataset.Default()
 	log := app.Stderr
 	if f.quiet {
-		log = io.Discard
+		log = warningsOnly{app.Stderr}
 	}
 	so := sessionOptions{source: f.source, profile: f.profile, maxRequests: f.maxRequests, log: log, sandboxAPI: f.sandboxAPI,
 		takeoutZone: f.takeoutZone}

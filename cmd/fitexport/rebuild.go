@@ -99,7 +99,7 @@ what the online run wrote.`,
 			}
 			var log io.Writer = app.Stderr
 			if quiet {
-				log = io.Discard
+				log = warningsOnly{app.Stderr}
 			}
 			res, err := pipeline.Build(cmd.Context(), pipeline.Job{
 				Source: protocol, SourceName: pick[0][0], User: pick[0][1],
@@ -125,6 +125,6 @@ what the online run wrote.`,
 	fl.StringVar(&user, "user", "", "user id, when the cache holds several")
 	fl.StringVar(&source, "source", "", "source, when the cache holds several")
 	fl.StringVar(&detail, "heart-detail", "", "heart-rate detail to prefer (default: the manifest's)")
-	fl.BoolVar(&quiet, "quiet", false, "no progress output")
+	fl.BoolVar(&quiet, "quiet", false, "no progress output (warnings are still printed)")
 	return cmd
 }

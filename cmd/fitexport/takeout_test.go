@@ -64,6 +64,13 @@ func TestTakeoutImport(t *testing.T) {
 	if rep.ExitCode != 3 || rep.Takeout.FilesRead == 0 || len(rep.Takeout.Damaged) != 1 || rep.Takeout.Twins == 0 {
 		t.Errorf("report: %+v", rep)
 	}
+
+	// --quiet silences progress, never a warning.
+	code, _, stderr = w.run("--source", "takeout", "--takeout", strings.Join(parts, ","), "--out", t.TempDir(), "--quiet",
+		"--datasets", "steps")
+	if code != exitResumable || !strings.Contains(stderr, "warning: skipped") || strings.Contains(stderr, "rows →") {
+		t.Errorf("--quiet: exit %d, stderr:\n%s", code, stderr)
+	}
 }
 
 // TestTakeoutThenAPIContinues imports an archive, then runs the nightly
