@@ -27,11 +27,18 @@ import (
 // so each dataset's transform is fuzzed from realistic answers. It checks:
 // no panic, no hang; rows only from a well-formed page; no null in a
 // non-nullable column; and the rows render as CSV and NDJSON.
-func FuzzFitbitTransform(f *testing.F) {
+func FuzzFitbitTransform(f *testing.F) { fuzzTransform(f, dataset.Fitbit, "fitbit") }
+
+// FuzzGoogleTransform is FuzzFitbitTransform for the Google Health
+// transforms (the list and reconcile answers, rollups, paged answers),
+// seeded from testdata/google.
+func FuzzGoogleTransform(f *testing.F) { fuzzTransform(f, dataset.Google, "google") }
+
+func fuzzTransform(f *testing.F, src dataset.Source, golden string) {
 	reg := dataset.Default()
 	day := dates.MustParse("2026-03-29") // a DST change in Europe/Berlin
 	for _, d := range reg.All() {
-		spec, ok := d.Sources[dataset.Fitbit]
+		spec, ok := d.Sources[src]
 		if !ok {
 			continue
 		}
@@ -40,7 +47,7 @@ func FuzzFitbitTransform(f *testing.F) {
 			f.Add(d.Name, r.Key, []byte(`{}`))
 		}
 	}
-	cases, _ := filepath.Glob(filepath.Join("testdata", "fitbit", "*", "*", "case.json"))
+	cases, _ := filepath.Glob(filepath.Join("testdata", golden, "*", "*", "case.json"))
 	for _, c := range cases {
 		var gc struct {
 			Responses []struct {
@@ -70,7 +77,7 @@ func FuzzFitbitTransform(f *testing.F) {
 		if !ok {
 			t.Skip()
 		}
-		spec, ok := d.Sources[dataset.Fitbit]
+		spec, ok := d.Sources[src]
 		if !ok {
 			t.Skip()
 		}
