@@ -51,6 +51,8 @@ FUZZTIME ?= 2s
 FUZZ_TARGETS = \
 	./transform:FuzzScanIntraday \
 	./dataset:FuzzFitbitTransform \
+	./dataset:FuzzGoogleTransform \
+	./takeout:FuzzArchiveFile \
 	./config:FuzzStoreLoad \
 	./load:FuzzReadManifest \
 	./extract:FuzzCacheGet \

@@ -2,7 +2,9 @@ package main
 
 import (
 	"flag"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -58,5 +60,45 @@ func TestDocsInSync(t *testing.T) {
 	}
 	if string(docs) != full {
 		t.Error("docs/datasets.md is out of date: go test ./cmd/fitexport -run TestDocsInSync -update")
+	}
+}
+
+// TestEveryFuzzTargetRunsInCI: make fuzz-smoke (in .ci/run) lists every
+// fuzz target of the module, so a new parser's fuzz target cannot be left
+// out of CI.
+func TestEveryFuzzTargetRunsInCI(t *testing.T) {
+	mk, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found int
+	err = filepath.WalkDir("../..", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			name, ok := strings.CutPrefix(line, "func Fuzz")
+			if !ok {
+				continue
+			}
+			name, _, _ = strings.Cut(name, "(")
+			pkg, _ := filepath.Rel("../..", filepath.Dir(p))
+			want := "./" + filepath.ToSlash(pkg) + ":Fuzz" + name
+			found++
+			if !strings.Contains(string(mk), want+" ") && !strings.Contains(string(mk), want+"\n") {
+				t.Errorf("Makefile FUZZ_TARGETS lacks %s", want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < 10 {
+		t.Errorf("found only %d fuzz targets", found)
 	}
 }
