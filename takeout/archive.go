@@ -120,6 +120,11 @@ type Stats struct {
 type fileRef struct {
 	fam   *family
 	start dates.Date
+	// last and index are set for the exercise files, whose names hold an
+	// index, not a date: start and last are then the first and last days
+	// their logs start on (zero when they hold none).
+	last  dates.Date
+	index int
 	name  string    // path inside the archive (or on disk), for messages
 	zf    *zip.File // set for a zip entry
 	disk  string    // set for a file of an unpacked folder
@@ -153,8 +158,9 @@ func Open(paths ...string) (*Archive, error) { return OpenWith(Options{}, paths.
 
 // OpenWith indexes the archive made of paths (zip parts and/or unpacked
 // folders). It reads the central directories (or walks the folders), the
-// profile, and the last file of each family (to find the last day with
-// data); file contents are read later, on demand. Call Close when done.
+// profile, the first and last files of each family (to find the days with
+// data) and every exercise file (their names hold no date); file contents
+// are read later, on demand. Call Close when done.
 func OpenWith(o Options, paths ...string) (*Archive, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("takeout: no archive given: pass the .zip parts or the unpacked folder")
@@ -177,6 +183,7 @@ func OpenWith(o Options, paths ...string) (*Archive, error) {
 		a.Close()
 		return nil, err
 	}
+	a.indexExercises()
 	n := o.CacheFiles
 	if n <= 0 {
 		n = DefaultCacheFiles
@@ -319,6 +326,19 @@ func (a *Archive) finishIndex(ix *indexer) error {
 			a.files[f.name] = append(a.files[f.name], ref)
 			a.summary.Indexed[f.name]++
 			a.summary.IndexedBytes += ref.size
+		case dir == globalExport && strings.HasPrefix(base, famExercise+"-"):
+			fam, n, ok := parseIndexedName(base)
+			if f, _, dated := parseFileName(base); !ok && dated && f == famExercise {
+				fam, ok = f, true // named by a date: its logs say its days all the same
+			}
+			if !ok {
+				a.summary.Unrecognised[unrecognisedKey(dir, base)]++
+				continue
+			}
+			ref.fam, ref.index = a.fams[fam], n
+			a.files[fam] = append(a.files[fam], ref)
+			a.summary.Indexed[fam]++
+			a.summary.IndexedBytes += ref.size
 		case dir == globalExport:
 			fam, start, ok := parseFileName(base)
 			if !ok {
@@ -451,7 +471,7 @@ func (a *Archive) readProfile(ref *fileRef, override *time.Location) error {
 	a.zone = p.Zone
 	if p.MemberSince.IsZero() {
 		for _, refs := range a.files {
-			if len(refs) > 0 && (p.MemberSince.IsZero() || refs[0].start.Before(p.MemberSince)) {
+			if len(refs) > 0 && !refs[0].start.IsZero() && (p.MemberSince.IsZero() || refs[0].start.Before(p.MemberSince)) {
 				p.MemberSince = refs[0].start
 			}
 		}
@@ -477,6 +497,17 @@ func (a *Archive) readCSV(ref *fileRef) ([][]string, error) {
 func (a *Archive) findDataSpan() {
 	var first, last dates.Date
 	for _, refs := range a.files {
+		if len(refs) > 0 && refs[0].fam.kind == kindExercise {
+			for _, ref := range refs { // spans known since indexExercises
+				if !ref.start.IsZero() && (first.IsZero() || ref.start.Before(first)) {
+					first = ref.start
+				}
+				if !ref.last.IsZero() && (last.IsZero() || ref.last.After(last)) {
+					last = ref.last
+				}
+			}
+			continue
+		}
 		for i := len(refs) - 1; i >= 0 && i >= len(refs)-3; i-- {
 			dec := a.decode(refs[i])
 			if !dec.last.IsZero() {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -18,9 +19,14 @@ import (
 // day, and its instant when the file says it (a "Z" or offset time).
 type stamped struct {
 	sec    int32
+	zone   int8 // kindCSVZones: the index in azmZones
+	has    uint8
+	hasUTC bool
 	v      float64
 	utc    int64 // Unix ms, when hasUTC
-	hasUTC bool
+	// extra holds the values of the family's csv.extra columns; bit i of
+	// has says extra[i] is present.
+	extra [3]float64
 }
 
 // weightLog is one weight log, in the API's units.
@@ -60,17 +66,26 @@ func decodeCSV(dec *decoded, f *family, data []byte, zone *time.Location) (*deco
 		return -1
 	}
 	spec := f.csv
-	di, vi, ci := col(spec.date), col(spec.value), -1
+	di, vi, ci, zi := col(spec.date), col(spec.value), -1, -1
 	if spec.div != "" {
 		ci = col(spec.div)
+	}
+	if spec.zone != "" {
+		zi = col(spec.zone)
 	}
 	for _, c := range []struct {
 		name string
 		i    int
-	}{{spec.date, di}, {spec.value, vi}, {spec.div, ci}} {
+	}{{spec.date, di}, {spec.value, vi}, {spec.div, ci}, {spec.zone, zi}} {
 		if c.name != "" && c.i < 0 {
 			return nil, fmt.Errorf("line 1: no column %q in the header %q", c.name, strings.Join(header, ","))
 		}
+	}
+	// The extra columns are optional: a file without one has none of its
+	// values (null), not an error.
+	ei := make([]int, len(spec.extra))
+	for i, name := range spec.extra {
+		ei[i] = col(name)
 	}
 	// A file of readings counts for the day of its last reading (a night
 	// counts for the day it ended; see findDataSpan).
@@ -106,6 +121,31 @@ func decodeCSV(dec *decoded, f *family, data []byte, zone *time.Location) (*deco
 			x /= n
 		}
 		x = f.scale(x)
+		if f.kind == kindCSVZones {
+			// Active Zone Minutes: whole minutes, one zone per row; a row
+			// of 0 earned nothing.
+			if x < 0 || x != math.Trunc(x) || x > math.MaxInt16 {
+				return nil, fmt.Errorf("line %d: %s %q: not a whole number of minutes", line, spec.value, val)
+			}
+			if x == 0 {
+				continue
+			}
+			z := azmZone(rec[zi])
+			if z < 0 {
+				return nil, fmt.Errorf("line %d: %s %q: not a known zone (FAT_BURN, CARDIO, PEAK)", line, spec.zone, strings.TrimSpace(rec[zi]))
+			}
+			day, s, ok := parseCSVStamp(stamp, zone)
+			if !ok {
+				return nil, fmt.Errorf("line %d: %s %q: want yyyy-MM-ddTHH:mm[:ss], with Z or an offset for UTC", line, spec.date, stamp)
+			}
+			s.v, s.zone = x, int8(z)
+			if dec.stamps == nil {
+				dec.stamps = map[dates.Date][]stamped{}
+			}
+			dec.stamps[day] = append(dec.stamps[day], s)
+			dec.mark(day)
+			continue
+		}
 		switch f.kind {
 		case kindCSVDaily:
 			day, ok := stampDay(stamp)
@@ -119,6 +159,17 @@ func decodeCSV(dec *decoded, f *family, data []byte, zone *time.Location) (*deco
 				return nil, fmt.Errorf("line %d: %s %q: want yyyy-MM-ddTHH:mm:ss, with Z or an offset for UTC", line, spec.date, stamp)
 			}
 			s.v = x
+			for i, c := range ei {
+				if c < 0 || c >= len(rec) || strings.TrimSpace(rec[c]) == "" {
+					continue
+				}
+				e, err := transform.NumOf(strings.TrimSpace(rec[c])).Float64()
+				if err != nil || math.IsInf(e, 0) || math.IsNaN(e) {
+					return nil, fmt.Errorf("line %d: %s %q: not a number", line, spec.extra[i], strings.TrimSpace(rec[c]))
+				}
+				s.extra[i] = e
+				s.has |= 1 << i
+			}
 			if dec.stamps == nil {
 				dec.stamps = map[dates.Date][]stamped{}
 			}
@@ -150,9 +201,12 @@ func stampDay(s string) (dates.Date, bool) {
 }
 
 // parseCSVStamp reads a reading's time: "yyyy-MM-ddTHH:mm:ss[.SSS]" (or a
-// space for T) is local wall clock; with "Z" or an offset it is an
-// instant, placed on its local day in zone.
+// space for T; or "yyyy-MM-ddTHH:mm", the seconds 0) is local wall clock;
+// with "Z" or an offset it is an instant, placed on its local day in zone.
 func parseCSVStamp(s string, zone *time.Location) (dates.Date, stamped, bool) {
+	if len(s) == 16 && s[13] == ':' || len(s) > 16 && s[13] == ':' && (s[16] == 'Z' || s[16] == '+' || s[16] == '-') {
+		s = s[:16] + ":00" + s[16:] // minutes only
+	}
 	if len(s) > 19 && (s[len(s)-1] == 'Z' || strings.ContainsAny(s[19:], "+-")) {
 		t, err := time.Parse(time.RFC3339, strings.Replace(s, " ", "T", 1))
 		if err != nil {
@@ -228,4 +282,16 @@ func decodeWeight(dec *decoded, f *family, data []byte) (*decoded, error) {
 		dec.mark(day)
 	}
 	return dec, nil
+}
+
+// azmZone returns the index in azmZones of a heart_zone_id ("FAT_BURN",
+// "fat burn", …), or -1.
+func azmZone(id string) int {
+	id = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(id), " ", "_"))
+	for i, z := range azmZones {
+		if z.id == id {
+			return i
+		}
+	}
+	return -1
 }

@@ -20,10 +20,15 @@ var served = []struct {
 	{"spo2_daily", []string{famDailySpO2}},
 	{"spo2_intraday", []string{famMinuteSpO2}},
 	{"hrv_daily", []string{famHRV}},
+	{"hrv_intraday", []string{famHRVDetails}},
 	{"breathing_rate", []string{famBreathing}},
 	{"skin_temperature", []string{famTemperature}},
+	{"vo2_max", []string{famVO2Demographic, famVO2Run}},
+	{"active_zone_minutes", []string{famAZM}},
+	{"active_zone_minutes_daily", []string{famAZM}},
 	{"weight", []string{"weight"}},
 	{"body_fat", []string{"weight"}},
+	{"exercises", []string{famExercise}},
 }
 
 // AllDatasets returns every dataset the takeout source can serve from some
@@ -38,8 +43,7 @@ func AllDatasets() []string {
 
 // SupportedDatasets returns the datasets this archive can serve (those
 // whose files it holds), in registry order. Others (heart_rate_zones,
-// hrv_intraday, vo2_max, active zone minutes, exercises, …) are not served
-// by the takeout source yet.
+// devices, profile) are not served by the takeout source.
 func (a *Archive) SupportedDatasets() []string {
 	var out []string
 	for _, s := range served {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"sync"
 	"time"
@@ -37,6 +38,9 @@ type decoded struct {
 	logs    map[dates.Date][]sleepLog
 	stamps  map[dates.Date][]stamped // kindCSVSamples: by the reading's local day, in file order
 	weights map[dates.Date][]weightLog
+	// exercises are the activity logs of a kindExercise file, in file
+	// order.
+	exercises []exerciseLog
 	// first and last are the first and last days with data (non-zero).
 	first, last dates.Date
 }
@@ -150,8 +154,12 @@ func decodeFamily(f *family, data []byte, zone *time.Location) (*decoded, error)
 	}
 	dec := &decoded{}
 	switch f.kind {
-	case kindCSVDaily, kindCSVSamples:
+	case kindCSVDaily, kindCSVSamples, kindCSVZones:
 		return decodeCSV(dec, f, data, zone)
+	case kindExercise:
+		return decodeExercises(dec, data)
+	case kindVO2:
+		return decodeVO2(dec, f, data)
 	case kindWeight:
 		return decodeWeight(dec, f, data)
 	case kindSleep:
@@ -426,4 +434,85 @@ func (c *fileCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.order.Len()
+}
+
+// eachElement decodes a JSON array element by element, calling fn with
+// each element's index, the line it starts on and its text. A malformed
+// or truncated array is an error naming its line.
+func eachElement(data []byte, fn func(i, line int, raw json.RawMessage) error) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	syntax := func() error {
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			return jsonError(data, err)
+		}
+		return errors.New("not a JSON array")
+	}
+	if tok, err := d.Token(); err != nil || tok != json.Delim('[') {
+		return syntax()
+	}
+	for i := 0; d.More(); i++ {
+		off := int(d.InputOffset())
+		for off < len(data) && (data[off] == ',' || data[off] == ' ' || data[off] == '\n' || data[off] == '\r' || data[off] == '\t') {
+			off++
+		}
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err != nil {
+			return syntax()
+		}
+		if err := fn(i, bytes.Count(data[:off], []byte("\n"))+1, raw); err != nil {
+			return err
+		}
+	}
+	if tok, err := d.Token(); err != nil || tok != json.Delim(']') {
+		return syntax()
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return syntax()
+	}
+	return nil
+}
+
+// decodeVO2 decodes a file of VO2 max estimates
+// ([{"dateTime":"MM/DD/YY HH:MM:SS","value":{…}}]): each estimate goes to
+// the local day its dateTime names (the last of a day wins); a value of 0
+// or less is no estimate.
+func decodeVO2(dec *decoded, f *family, data []byte) (*decoded, error) {
+	err := eachElement(data, func(i, line int, raw json.RawMessage) error {
+		var e struct {
+			DateTime string                     `json:"dateTime"`
+			Value    map[string]json.RawMessage `json:"value"`
+		}
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return fmt.Errorf("line %d: entry %d: %w", line, i+1, err)
+		}
+		day, _, ok := parseStamp(e.DateTime)
+		if !ok {
+			return fmt.Errorf("line %d: entry %d: dateTime %q: want MM/DD/YY HH:MM:SS", line, i+1, e.DateTime)
+		}
+		for _, k := range f.keys {
+			var n transform.Num
+			if r, ok := e.Value[k]; ok {
+				if err := json.Unmarshal(r, &n); err != nil {
+					return fmt.Errorf("line %d: entry %d (dateTime %q): value.%s: %w", line, i+1, e.DateTime, k, err)
+				}
+			}
+			if !n.Present() {
+				continue
+			}
+			x, err := f.convert(n)
+			if err != nil {
+				return fmt.Errorf("line %d: entry %d (dateTime %q): value.%s: %w", line, i+1, e.DateTime, k, err)
+			}
+			if x > 0 {
+				dec.set(day, x)
+			}
+			break
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return dec, nil
 }

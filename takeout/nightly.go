@@ -3,6 +3,7 @@ package takeout
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"sort"
 	"strconv"
 	"time"
@@ -22,6 +23,8 @@ const (
 	famHRV         = "Daily Heart Rate Variability Summary"
 	famBreathing   = "Daily Respiratory Rate Summary"
 	famTemperature = "Computed Temperature"
+	famHRVDetails  = "Heart Rate Variability Details"
+	famAZM         = "Active Zone Minutes"
 )
 
 // nightlyAnswer says how a request kind's answer is laid out: the family
@@ -83,20 +86,29 @@ const nightGap = 3 * time.Hour
 type reading struct {
 	utc int64
 	v   float64
+	// extra and has: the family's extra values (see stamped).
+	extra [3]float64
+	has   uint8
 }
 
-// spo2Nights returns the SpO2 readings of the nights filed under the days
-// of r, in time order. The archive's files hold readings by time, not by
-// night, so the readings around r are merged from every file, placed on
-// the instant line (a "Z" time is an instant; a local one is resolved in
-// file order, as everywhere), split into nights where they pause for more
-// than nightGap, and each night is filed, as the API files it, under the
-// local day it ended on (the day of its last reading).
-func (a *Archive) spo2Nights(ctx context.Context, r dates.Range) (map[dates.Date][]reading, error) {
+// nights returns the readings of family fam (Minute SpO2, Heart Rate
+// Variability Details) of the nights filed under the days of r, in time
+// order. The archive's files hold readings by time, not by night, so the
+// readings around r are merged from every file, placed on the instant line
+// (a "Z" time is an instant; a local one is resolved in file order, as
+// everywhere), split into nights where they pause for more than nightGap,
+// and each night is filed, as the API files it, under the local day it
+// ended on: the day of its last reading (for HRV windows, of the end of
+// the last window).
+func (a *Archive) nights(ctx context.Context, fam string, r dates.Range) (map[dates.Date][]reading, error) {
 	wide := dates.Range{From: r.From.AddDays(-1), To: r.To.AddDays(1)}
 	clocks := map[dates.Date]*day{}
 	var all []reading
-	for _, ref := range a.candidates(famMinuteSpO2, wide) {
+	var window int64
+	if f := a.fams[fam]; f != nil && f.csv != nil {
+		window = int64(f.csv.window) * 1000
+	}
+	for _, ref := range a.candidates(fam, wide) {
 		dec, err := a.loadFile(ctx, ref)
 		if err != nil {
 			return nil, err
@@ -113,7 +125,7 @@ func (a *Archive) spo2Nights(ctx context.Context, r dates.Range) (map[dates.Date
 					}
 					u = dy.instant(s.sec)
 				}
-				all = append(all, reading{u, s.v})
+				all = append(all, reading{utc: u, v: s.v, extra: s.extra, has: s.has})
 			}
 		}
 	}
@@ -125,7 +137,7 @@ func (a *Archive) spo2Nights(ctx context.Context, r dates.Range) (map[dates.Date
 		for j < len(all) && all[j].utc-all[j-1].utc <= gap {
 			j++
 		}
-		night := dates.In(time.UnixMilli(all[j-1].utc), a.zone)
+		night := dates.In(time.UnixMilli(all[j-1].utc+window), a.zone)
 		if r.Contains(night) {
 			rs := out[night] // a night may pause longer than nightGap: its parts are one night
 			for k := i; k < j; k++ {
@@ -145,7 +157,7 @@ func (a *Archive) spo2Nights(ctx context.Context, r dates.Range) (map[dates.Date
 // [{"dateTime","minutes":[{"value","minute"}]}], a night per day that has
 // one, minutes in time order as local wall clock.
 func (a *Archive) spo2Intraday(ctx context.Context, r dates.Range) ([]byte, error) {
-	nights, err := a.spo2Nights(ctx, r)
+	nights, err := a.nights(ctx, famMinuteSpO2, r)
 	if err != nil {
 		return nil, err
 	}
@@ -244,4 +256,103 @@ func (a *Archive) bodyLogs(ctx context.Context, kind string, r dates.Range) ([]b
 		b = append(b, '}')
 	}
 	return append(b, "]}"...), nil
+}
+
+// hrvIntraday renders GET /1/user/-/hrv/date/{start}/{end}/all.json:
+// {"hrv":[{"dateTime","minutes":[{"minute","value":{"rmssd","coverage","hf","lf"}}]}]},
+// a night per day that has one (see nights), the windows in time order as
+// local wall clock; coverage, hf and lf are left out when the archive has
+// none.
+func (a *Archive) hrvIntraday(ctx context.Context, r dates.Range) ([]byte, error) {
+	nights, err := a.nights(ctx, famHRVDetails, r)
+	if err != nil {
+		return nil, err
+	}
+	api := a.fams[famHRVDetails].csv.extraAPI
+	b := []byte(`{"hrv":[`)
+	first := true
+	for d := r.From; !d.After(r.To); d = d.AddDays(1) {
+		rs, ok := nights[d]
+		if !ok {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, `{"dateTime":"`...)
+		b = append(b, d.String()...)
+		b = append(b, `","minutes":[`...)
+		for i, x := range rs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"minute":"`...)
+			b = time.UnixMilli(x.utc).In(a.zone).AppendFormat(b, "2006-01-02T15:04:05.000")
+			b = append(b, `","value":{"rmssd":`...)
+			b = appendNum(b, x.v)
+			for k, name := range api {
+				if x.has&(1<<k) != 0 {
+					b = append(b, `,"`...)
+					b = append(b, name...)
+					b = append(b, `":`...)
+					b = appendNum(b, x.extra[k])
+				}
+			}
+			b = append(b, "}}"...)
+		}
+		b = append(b, "]}"...)
+	}
+	return append(b, "]}"...), nil
+}
+
+// cardioScore renders GET /1/user/-/cardioscore/date/{start}/{end}.json:
+// {"cardioScore":[{"dateTime","value":{"vo2Max":"44-48"}}]}, a day with an
+// estimate from a GPS run (run_vo2_max) as that one number, else a day
+// with a demographic estimate as the range the API shows (vo2Range); days
+// with neither are left out.
+func (a *Archive) cardioScore(ctx context.Context, r dates.Range) ([]byte, error) {
+	b := []byte(`{"cardioScore":[`)
+	first := true
+	for d := r.From; !d.After(r.To); d = d.AddDays(1) {
+		var text string
+		if a.has(famVO2Run) {
+			v, ok, err := a.dayValue(ctx, famVO2Run, d)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				text = string(appendNum(nil, v))
+			}
+		}
+		if text == "" && a.has(famVO2Demographic) {
+			v, ok, err := a.dayValue(ctx, famVO2Demographic, d)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				text = vo2Range(v)
+			}
+		}
+		if text == "" {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = append(b, `{"dateTime":"`...)
+		b = append(b, d.String()...)
+		b = append(b, `","value":{"vo2Max":"`...)
+		b = append(b, text...)
+		b = append(b, `"}}`...)
+	}
+	return append(b, "]}"...), nil
+}
+
+// vo2Range is the API's range for a demographic estimate v: "lo-hi", lo =
+// round(v) − vo2RangeHalf (half away from zero), hi = lo + 2·vo2RangeHalf.
+func vo2Range(v float64) string {
+	lo := int(math.Round(v)) - vo2RangeHalf
+	return strconv.Itoa(lo) + "-" + strconv.Itoa(lo+2*vo2RangeHalf)
 }

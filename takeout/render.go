@@ -27,6 +27,9 @@ func (a *Archive) Fetch(ctx context.Context, req dataset.Request) ([][]byte, err
 		return nil, err
 	}
 	p := strings.Split(req.Key, "/")
+	if len(p) == 2 && p[0] == "exercises" {
+		return a.exercises(ctx, req, func(why string) error { return a.notHere(req, why) })
+	}
 	body, err := a.route(ctx, req, p)
 	if err != nil {
 		return nil, err
@@ -34,9 +37,27 @@ func (a *Archive) Fetch(ctx context.Context, req dataset.Request) ([][]byte, err
 	return [][]byte{body}, nil
 }
 
+// notHere is the error of a request the archive cannot answer.
+func (a *Archive) notHere(req dataset.Request, why string) error {
+	return fmt.Errorf("takeout: request %s (%s): %s: %w", req.Key, req.Path, why, ErrNotInArchive)
+}
+
 func (a *Archive) route(ctx context.Context, req dataset.Request, p []string) ([]byte, error) {
-	notHere := func(why string) error {
-		return fmt.Errorf("takeout: request %s (%s): %s: %w", req.Key, req.Path, why, ErrNotInArchive)
+	notHere := func(why string) error { return a.notHere(req, why) }
+	// ranged answers whose family the archive must hold
+	ranged := func(fams []string, render func(dates.Range) ([]byte, error)) ([]byte, error) {
+		held := false
+		for _, f := range fams {
+			held = held || a.has(f)
+		}
+		if !held {
+			return nil, notHere("the archive has no " + strings.Join(fams, " or ") + " files")
+		}
+		r, err := keyRange(req, p[1])
+		if err != nil {
+			return nil, notHere(err.Error())
+		}
+		return render(r)
 	}
 	switch {
 	case len(p) == 3 && p[0] == "heart":
@@ -102,6 +123,24 @@ func (a *Archive) route(ctx context.Context, req dataset.Request, p []string) ([
 			return nil, notHere(err.Error())
 		}
 		return a.spo2Intraday(ctx, r)
+	case len(p) == 2 && p[0] == "hrv-all":
+		return ranged([]string{famHRVDetails}, func(r dates.Range) ([]byte, error) { return a.hrvIntraday(ctx, r) })
+	case len(p) == 2 && p[0] == "azm-daily":
+		return ranged([]string{famAZM}, func(r dates.Range) ([]byte, error) { return a.azmDaily(ctx, r) })
+	case len(p) == 2 && p[0] == "cardioscore":
+		return ranged([]string{famVO2Demographic, famVO2Run}, func(r dates.Range) ([]byte, error) { return a.cardioScore(ctx, r) })
+	case len(p) == 3 && p[0] == "azm":
+		if !a.has(famAZM) {
+			return nil, notHere("the archive has no " + famAZM + " files")
+		}
+		if p[1] != "1min" {
+			return nil, notHere("only 1min Active Zone Minutes detail is served")
+		}
+		d, err := dates.Parse(p[2])
+		if err != nil {
+			return nil, notHere("bad day")
+		}
+		return a.azmIntraday(ctx, d)
 	case len(p) == 2 && (p[0] == "weight" || p[0] == "fat"):
 		if !a.has("weight") {
 			return nil, notHere("the archive has no weight files")
@@ -112,7 +151,7 @@ func (a *Archive) route(ctx context.Context, req dataset.Request, p []string) ([
 		}
 		return a.bodyLogs(ctx, p[0], r)
 	}
-	return nil, notHere("fitexport reads heart rate, per-minute activity, daily activity, resting heart rate, sleep, SpO2, HRV, breathing rate, skin temperature and weight from archives")
+	return nil, notHere("fitexport reads heart rate, per-minute activity, daily activity, resting heart rate, sleep, SpO2, HRV, breathing rate, skin temperature, VO2 max, Active Zone Minutes, weight and exercises from archives")
 }
 
 // dailyResource lists the daily time-series resources of daily_activity.

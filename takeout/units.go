@@ -28,8 +28,18 @@ const (
 	// kindCSVDaily: a CSV with one row per night, the value in csv.value
 	// (÷ csv.div when set) under the date csv.date names.
 	kindCSVDaily
-	// kindCSVSamples: a CSV of timed readings (csv.date, csv.value).
+	// kindCSVSamples: a CSV of timed readings (csv.date, csv.value and
+	// the optional csv.extra columns).
 	kindCSVSamples
+	// kindCSVZones: a CSV of timed readings per heart-rate zone (csv.date,
+	// csv.zone, csv.value): Active Zone Minutes.
+	kindCSVZones
+	// kindExercise: activity-log objects as the API's activities/list
+	// holds them, in files "exercise-{index}.json".
+	kindExercise
+	// kindVO2: one entry per estimate, {"dateTime","value":{…}}, the
+	// estimate under the first of family.keys present.
+	kindVO2
 )
 
 // csvSpec says where a CSV family's files are and which columns it reads.
@@ -48,6 +58,14 @@ type csvSpec struct {
 	// hasDrop: rows holding it are left out.
 	drop    float64
 	hasDrop bool
+	// extra are optional value columns read with each reading (blank or
+	// missing: absent), served under the API names extraAPI.
+	extra, extraAPI []string
+	// zone is the column naming the heart-rate zone (kindCSVZones).
+	zone string
+	// window is the length of time (seconds) a reading covers: a night of
+	// readings ends window after its last reading.
+	window int32
 }
 
 // family is one metric's file family in Global Export Data (files
@@ -73,6 +91,9 @@ type family struct {
 	fileUnit, apiUnit string
 	// csv is set for the CSV families.
 	csv *csvSpec
+	// keys are the value fields a kindVO2 family reads, the first present
+	// wins.
+	keys []string
 }
 
 // families is THE table of file families and unit conversions (see the
@@ -116,8 +137,57 @@ func families() []family {
 		// dropped), filed under the date the sleep ended.
 		{name: "Computed Temperature", kind: kindCSVDaily, resource: "temp-skin", factor: 1, decimals: 3, fileUnit: "°C (baseline_relative_sample_sum ÷ temperature_samples)", apiUnit: "°C (value.nightlyRelative)",
 			csv: &csvSpec{prefix: "Computed Temperature - ", folder: "Temperature/", date: "sleep_end", value: "baseline_relative_sample_sum", div: "temperature_samples"}},
+		// HRV in 5-minute windows of the main sleep: RMSSD in ms, coverage
+		// 0–1, the band powers in ms², unchanged. Local times without "Z".
+		{name: famHRVDetails, kind: kindCSVSamples, resource: "hrv-all", factor: 1, decimals: -1,
+			fileUnit: "ms (rmssd), 0–1 (coverage), ms² (high_frequency, low_frequency)", apiUnit: "ms (rmssd), 0–1 (coverage), ms² (hf, lf)",
+			csv: &csvSpec{prefix: "Heart Rate Variability Details - ", folder: "Heart Rate Variability/", date: "timestamp", value: "rmssd",
+				extra: []string{"coverage", "high_frequency", "low_frequency"}, extraAPI: []string{"coverage", "hf", "lf"}, window: 300}},
+		// Active Zone Minutes per minute and zone: total_minutes already
+		// counts as the API counts (see azmZones), served unchanged.
+		{name: famAZM, kind: kindCSVZones, resource: "azm", factor: 1, decimals: -1,
+			fileUnit: "AZM per minute and zone (total_minutes: 1 a fat-burn minute, 2 a cardio or peak minute)", apiUnit: "AZM per zone (the same)",
+			csv: &csvSpec{prefix: "Active Zone Minutes - ", folder: "Active Zone Minutes (AZM)/", date: "date_time", zone: "heart_zone_id", value: "total_minutes"}},
+		// Activity logs: passed through in the API's own units (duration
+		// and activeDuration ms, calories kcal, distance in distanceUnit,
+		// which the Fitbit transform converts to metres); startTime, local
+		// wall clock in the archive, gets its UTC offset.
+		{name: famExercise, kind: kindExercise, resource: "exercises", factor: 1, decimals: -1,
+			fileUnit: "activity logs (ms, kcal, distance in distanceUnit; startTime local MM/DD/YY HH:MM:SS)", apiUnit: "the same; startTime with its UTC offset"},
+		// The daily estimate from resting heart rate, age, sex and weight
+		// (mL/kg/min, a decimal): the API shows it as a range 4 wide
+		// around the rounded estimate (see vo2Range).
+		{name: famVO2Demographic, kind: kindVO2, resource: "cardioscore", factor: 1, decimals: -1,
+			fileUnit: "mL/kg/min (value.filteredDemographicVO2Max)", apiUnit: `mL/kg/min, a range "lo-hi"`,
+			keys: []string{"filteredDemographicVO2Max", "demographicVO2Max"}},
+		// The estimate from a GPS run (mL/kg/min): the API shows one
+		// number, 2 decimals.
+		{name: famVO2Run, kind: kindVO2, resource: "cardioscore-run", factor: 1, decimals: 2,
+			fileUnit: "mL/kg/min (value.filteredRunVO2Max)", apiUnit: "mL/kg/min, one number, 2 decimals",
+			keys: []string{"filteredRunVO2Max", "runVO2Max"}},
 	}
 }
+
+// azmZones maps the archive's heart_zone_id to the API's per-zone field,
+// in the API's order. People who parse real archives report the ids
+// FAT_BURN, CARDIO and PEAK (the *_GoogleData twin writes them "fat
+// burn", "cardio", "peak": ids are matched case-insensitively, a space
+// read as "_"), and total_minutes of 1 for a fat-burn minute and 2 for a
+// cardio or peak minute (Google's README of the twin: "equals to 1 for
+// low intensity (fat burn) zones or 2 for high intensity zones") — Active
+// Zone Minutes already counted as the API counts its per-zone values, so
+// they are served unchanged; activeZoneMinutes is their sum. Another id
+// is an error (the file is reported and skipped), never guessed.
+var azmZones = [3]struct{ id, apiField string }{
+	{"FAT_BURN", "fatBurnActiveZoneMinutes"},
+	{"CARDIO", "cardioActiveZoneMinutes"},
+	{"PEAK", "peakActiveZoneMinutes"},
+}
+
+// vo2RangeHalf is half the width of the API's cardio fitness range: a
+// demographic estimate v is served as "lo-hi" with lo = round(v) − 2 and
+// hi = lo + 4 (the app and the API show ranges 4 wide: "44-48").
+const vo2RangeHalf = 2
 
 // lbToKg is the international avoirdupois pound in kilograms (exact).
 const lbToKg = 0.45359237

@@ -34,10 +34,24 @@
 //	    Computed Temperature - YYYY-MM-01.csv type, sleep_start, sleep_end, temperature_samples
 //	                                          (the main sleep's minutes), nightly_temperature,
 //	                                          baseline_relative_sample_sum (relative × samples), …
+//	  Heart Rate Variability/
+//	    Heart Rate Variability Details - {date}.csv  the 5-minute windows of the nights starting
+//	                                          on the local date: timestamp (local, no Z), rmssd,
+//	                                          coverage, low_frequency, high_frequency
+//	  Active Zone Minutes (AZM)/
+//	    Active Zone Minutes - YYYY-MM-01.csv  date_time (local "yyyy-MM-ddTHH:mm"), heart_zone_id
+//	                                          (FAT_BURN, CARDIO, PEAK), total_minutes (1 or 2)
+//	  Global Export Data/
+//	    demographic_vo2_max-YYYY-01-01.json   a year of daily estimates (filtered value: the
+//	                                          midpoint of the API's range, or the run's number)
+//	    run_vo2_max-YYYY-MM-01.json           the days whose score is one number (a run's)
+//	    exercise-0.json, exercise-100.json, … the range's activity logs in start order, 100 a
+//	                                          file: startTime local MM/DD/YY HH:MM:SS, distance in km
 //
 // The nightly files hold a row per night with a main sleep (sim.Truth's
 // Nightly), under the date the sleep ended; the weight files sim.Truth's
-// Weight logs.
+// Weight logs; the exercise and AZM files sim.Truth's Exercises and
+// ActiveZoneMinutes (1min).
 //
 // Heart-rate files hold UTC days while their times are local, so a local
 // day's samples span two files, and the fall-back hour's two passes appear
@@ -178,6 +192,45 @@ func Files(tr *sim.Truth, u sim.User, o Options) []File {
 		ns := spo2Nights[k]
 		add(root+"Oxygen Saturation (SpO2)/Minute SpO2 - "+k.String()+".csv", func() []byte { return minuteSpO2(ns) })
 	}
+	// HRV windows: a file per local date a night starts on, like Minute
+	// SpO2, local times without "Z".
+	var hrvDays []dates.Date
+	hrvNights := map[dates.Date][]*sim.Nightly{}
+	o.Range.Each(func(d dates.Date) {
+		if n := tr.Nightly(d); n != nil && len(n.HRV) > 0 {
+			k := dates.In(n.HRV[0].Time, g.loc)
+			if hrvNights[k] == nil {
+				hrvDays = append(hrvDays, k)
+			}
+			hrvNights[k] = append(hrvNights[k], n)
+		}
+	})
+	for _, k := range hrvDays {
+		ns := hrvNights[k]
+		add(root+"Heart Rate Variability/Heart Rate Variability Details - "+k.String()+".csv", func() []byte { return g.hrvDetails(ns) })
+	}
+	// Active Zone Minutes: a file per month.
+	for _, m := range o.Range.Months() {
+		add(root+"Active Zone Minutes (AZM)/Active Zone Minutes - "+m.From.FirstOfMonth().String()+".csv", func() []byte { return g.azmCSV(m) })
+	}
+	// VO2 max: the demographic estimates in a file per year, the run
+	// estimates in a file per month with any.
+	for _, y := range years(o.Range) {
+		add(ge+"demographic_vo2_max-"+y.From.String()[:4]+"-01-01.json", func() []byte { return g.vo2File(y, false) })
+	}
+	for _, m := range o.Range.Months() {
+		if g.hasRunVO2(m) {
+			add(ge+"run_vo2_max-"+m.From.FirstOfMonth().String()+".json", func() []byte { return g.vo2File(m, true) })
+		}
+	}
+	// Exercises: every log of the range in start order, 100 to a file
+	// named by the index of its first log.
+	var logs []sim.Exercise
+	o.Range.Each(func(d dates.Date) { logs = append(logs, tr.Exercises(d)...) })
+	for i := 0; i < len(logs); i += 100 {
+		chunk := logs[i:min(i+100, len(logs))]
+		add(ge+"exercise-"+strconv.Itoa(i)+".json", func() []byte { return g.exerciseFile(chunk) })
+	}
 	if o.Extras {
 		before := o.Range.From.FirstOfMonth().AddMonths(-1)
 		add(ge+"heart_rate-"+o.Range.From.AddDays(-3).String()+".json", func() []byte { return []byte("no data") })
@@ -234,6 +287,180 @@ func (g *gen) nightlyCSV(m dates.Range, kind string) []byte {
 		}
 	})
 	return []byte(b.String())
+}
+
+// hrvDetails renders nights' HRV windows as a Heart Rate Variability
+// Details file: local wall-clock times without "Z" (as people who parse
+// real archives report), rmssd in ms, coverage 0–1, the band powers in ms².
+func (g *gen) hrvDetails(nights []*sim.Nightly) []byte {
+	var b strings.Builder
+	b.WriteString("timestamp,rmssd,coverage,low_frequency,high_frequency\n")
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	for _, n := range nights {
+		for _, h := range n.HRV {
+			fmt.Fprintf(&b, "%s,%s,%s,%s,%s\n", h.Local.Format("2006-01-02T15:04:05"), f(h.RMSSD), f(h.Coverage), f(h.LF), f(h.HF))
+		}
+	}
+	return []byte(b.String())
+}
+
+// azmCSV renders the Active Zone Minutes of the days of m: a row per
+// minute and zone that earned any, local "yyyy-MM-ddTHH:mm" without a
+// zone, total_minutes 1 a fat-burn minute and 2 a cardio or peak minute.
+func (g *gen) azmCSV(m dates.Range) []byte {
+	var b strings.Builder
+	b.WriteString("date_time,heart_zone_id,total_minutes\n")
+	m.Each(func(d dates.Date) {
+		for _, x := range g.tr.ActiveZoneMinutes(d, "1min") {
+			for _, z := range []struct {
+				id string
+				n  int
+			}{{"FAT_BURN", x.FatBurn}, {"CARDIO", x.Cardio}, {"PEAK", x.Peak}} {
+				if z.n > 0 {
+					fmt.Fprintf(&b, "%s,%s,%d\n", x.Local.Format("2006-01-02T15:04"), z.id, z.n)
+				}
+			}
+		}
+	})
+	return []byte(b.String())
+}
+
+// years splits r at the new years.
+func years(r dates.Range) []dates.Range {
+	var out []dates.Range
+	for from := r.From; !from.After(r.To); {
+		end := dates.Date{Year: from.Year, Month: 12, Day: 31}
+		if end.After(r.To) {
+			end = r.To
+		}
+		out = append(out, dates.Range{From: from, To: end})
+		from = end.AddDays(1)
+	}
+	return out
+}
+
+// hasRunVO2 reports whether a day of m has a score from a run (one number,
+// not a range).
+func (g *gen) hasRunVO2(m dates.Range) bool {
+	has := false
+	m.Each(func(d dates.Date) {
+		if n := g.tr.Nightly(d); n != nil && n.VO2Max.Low == nil {
+			has = true
+		}
+	})
+	return has
+}
+
+// vo2File renders the VO2 max estimates of the days of r: the demographic
+// estimate every day with a score ({"demographicVO2Max",
+// "demographicVO2MaxError", "filteredDemographicVO2Max",
+// "filteredDemographicVO2MaxError"}, the filtered value the range's
+// midpoint, or the run's number), or (run) the days whose score comes from
+// a run ({"exerciseId","runVO2Max","runVO2MaxError","filteredRunVO2Max",
+// "filteredRunVO2MaxError"}, at the time of the day's first exercise, else
+// 18:00).
+func (g *gen) vo2File(r dates.Range, run bool) []byte {
+	var b strings.Builder
+	b.WriteString("[")
+	first := true
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	r.Each(func(d dates.Date) {
+		n := g.tr.Nightly(d)
+		if n == nil || (run && n.VO2Max.Low != nil) {
+			return
+		}
+		if !first {
+			b.WriteString(",")
+		}
+		first = false
+		v := n.VO2Max.Value
+		if !run {
+			fmt.Fprintf(&b, "{\n  \"dateTime\" : \"%s 00:00:00\",\n  \"value\" : {\n    \"demographicVO2Max\" : %s,\n    \"demographicVO2MaxError\" : 3.0000000000000004,\n    \"filteredDemographicVO2Max\" : %s,\n    \"filteredDemographicVO2MaxError\" : 1.5123900000000001\n  }\n}",
+				mdy(d), f(math.Round((v+0.37)*1e6)/1e6), f(v))
+			return
+		}
+		at, id := d.Time(g.loc).Add(18*time.Hour), int64(0)
+		if ex := g.tr.Exercises(d); len(ex) > 0 {
+			at, id = ex[0].Start, ex[0].LogID
+		}
+		fmt.Fprintf(&b, "{\n  \"dateTime\" : \"%s\",\n  \"value\" : {\n    \"exerciseId\" : %d,\n    \"runVO2Max\" : %s,\n    \"runVO2MaxError\" : 3.94238,\n    \"filteredRunVO2Max\" : %s,\n    \"filteredRunVO2MaxError\" : 3.04534\n  }\n}",
+			stamp(at.In(g.loc)), id, f(math.Round((v-0.81)*1e6)/1e6), f(v))
+	})
+	b.WriteString("]")
+	return []byte(b.String())
+}
+
+type activityLevel struct {
+	Minutes int    `json:"minutes"`
+	Name    string `json:"name"`
+}
+
+type zoneMinutes struct {
+	MinuteMultiplier int    `json:"minuteMultiplier"`
+	Minutes          int    `json:"minutes"`
+	Order            int    `json:"order"`
+	Type             string `json:"type"`
+	ZoneName         string `json:"zoneName"`
+}
+
+// takeoutExercise is an activity log as the archive holds it: the API's
+// object with local "MM/DD/YY HH:MM:SS" times.
+type takeoutExercise struct {
+	LogID             int64           `json:"logId"`
+	ActivityName      string          `json:"activityName"`
+	ActivityTypeID    int             `json:"activityTypeId"`
+	ActivityLevel     []activityLevel `json:"activityLevel"`
+	AverageHeartRate  *int            `json:"averageHeartRate,omitempty"`
+	Calories          int             `json:"calories"`
+	Distance          json.Number     `json:"distance"`
+	DistanceUnit      string          `json:"distanceUnit"`
+	Duration          int64           `json:"duration"`
+	ActiveDuration    int64           `json:"activeDuration"`
+	Steps             int             `json:"steps"`
+	Source            map[string]any  `json:"source"`
+	LogType           string          `json:"logType"`
+	ActiveZoneMinutes struct {
+		MinutesInHeartRateZones []zoneMinutes `json:"minutesInHeartRateZones"`
+		TotalMinutes            int           `json:"totalMinutes"`
+	} `json:"activeZoneMinutes"`
+	LastModified         string `json:"lastModified"`
+	StartTime            string `json:"startTime"`
+	OriginalStartTime    string `json:"originalStartTime"`
+	OriginalDuration     int64  `json:"originalDuration"`
+	HasGPS               bool   `json:"hasGps"`
+	ShouldFetchDetails   bool   `json:"shouldFetchDetails"`
+	HasActiveZoneMinutes bool   `json:"hasActiveZoneMinutes"`
+}
+
+// exerciseFile renders activity logs as an exercise file: the API's
+// fields, local "MM/DD/YY HH:MM:SS" start (no offset), distance in
+// kilometres as the API serves it without Accept-Language.
+func (g *gen) exerciseFile(logs []sim.Exercise) []byte {
+	out := make([]takeoutExercise, 0, len(logs))
+	for _, e := range logs {
+		st := stamp(e.Start.In(g.loc))
+		x := takeoutExercise{LogID: e.LogID, ActivityName: e.Name, ActivityTypeID: e.TypeID,
+			ActivityLevel:    []activityLevel{{e.Levels[0], "sedentary"}, {e.Levels[1], "lightly"}, {e.Levels[2], "fairly"}, {e.Levels[3], "very"}},
+			AverageHeartRate: e.AverageHR, Calories: e.Calories,
+			Distance: json.Number(strconv.FormatFloat(e.DistanceKm, 'f', -1, 64)), DistanceUnit: "Kilometer",
+			Duration: e.DurationMS, ActiveDuration: e.DurationMS, Steps: e.Steps,
+			Source:  map[string]any{"type": "tracker", "name": e.Source, "url": "https://www.fitbit.com/", "trackerFeatures": []string{}},
+			LogType: e.LogType, LastModified: stamp(e.End.Add(10 * time.Minute).In(g.loc)), StartTime: st, OriginalStartTime: st,
+			OriginalDuration: e.DurationMS, HasActiveZoneMinutes: true}
+		x.ActiveZoneMinutes.TotalMinutes = e.AZM
+		x.ActiveZoneMinutes.MinutesInHeartRateZones = []zoneMinutes{
+			{0, 0, 0, "OUT_OF_ZONE", "Out of Range"},
+			{1, e.FatBurnMin, 1, "FAT_BURN", "Fat Burn"},
+			{2, e.CardioMin, 2, "CARDIO", "Cardio"},
+			{2, e.PeakMin, 3, "PEAK", "Peak"},
+		}
+		out = append(out, x)
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // minuteSpO2 renders a night's readings as a Minute SpO2 file: UTC
