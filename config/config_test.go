@@ -144,6 +144,32 @@ func TestStoreCorruptIsNotOverwrittenByLoad(t *testing.T) {
 	}
 }
 
+// TestStoreUnreadableMessage: the message names the file, keeps it, says
+// which profile to log in again, and does not repeat itself.
+func TestStoreUnreadableMessage(t *testing.T) {
+	home := t.TempDir()
+	s, err := NewStore(home, "work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(s.Dir(), 0o700)
+	os.WriteFile(s.Path(), []byte(`{"access_token": "x`), 0o600)
+	_, err = s.Load()
+	msg := err.Error()
+	for _, want := range []string{s.Path(), "unreadable", "left as it is", "run fitexport auth login --profile work"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q lacks %q", msg, want)
+		}
+	}
+	if !errors.Is(err, ErrTokenUnreadable) || strings.Count(msg, "unreadable") != 1 {
+		t.Errorf("message %q: want one mention of unreadable and errors.Is ErrTokenUnreadable", msg)
+	}
+	d, _ := NewStore(home, "")
+	if _, err := d.Load(); !errors.Is(err, ErrNoToken) || !strings.HasSuffix(err.Error(), "run fitexport auth login") {
+		t.Errorf("default profile, no token: %v", err)
+	}
+}
+
 func TestStoreLockExcludes(t *testing.T) {
 	dir := t.TempDir()
 	a, b := OpenStore(dir), OpenStore(dir) // two handles: the file lock alone must exclude

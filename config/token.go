@@ -64,7 +64,10 @@ func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
 // A Store is safe for concurrent use. Lock also serialises holders within
 // one process.
 type Store struct {
-	dir  string
+	dir string
+	// name is the profile's name (empty for OpenStore), for the hint in
+	// an error that asks the user to log in again.
+	name string
 	sema chan struct{} // in-process half of Lock
 }
 
@@ -74,7 +77,9 @@ func NewStore(home, name string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return OpenStore(dir), nil
+	s := OpenStore(dir)
+	s.name = name
+	return s, nil
 }
 
 // OpenStore returns the store kept in folder dir.
@@ -92,24 +97,50 @@ func (s *Store) lockPath() string { return filepath.Join(s.dir, "token.lock") }
 
 // Load reads the token. A missing file gives an error wrapping ErrNoToken;
 // an unreadable or corrupt one an error wrapping ErrTokenUnreadable (the file
-// is left alone).
+// is left alone). Both messages name the file and the command that logs in
+// again.
 func (s *Store) Load() (*Token, error) {
 	b, err := os.ReadFile(s.Path())
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("no token in %s: run fitexport auth login: %w", s.Path(), ErrNoToken)
+		return nil, &storeError{kind: ErrNoToken, msg: fmt.Sprintf("no token in %s: %s", s.Path(), s.loginHint())}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("token file %s is unreadable (%v): run fitexport auth login: %w", s.Path(), unwrapPathErr(err), ErrTokenUnreadable)
+		return nil, s.unreadable(unwrapPathErr(err).Error())
 	}
 	var t Token
 	if err := json.Unmarshal(b, &t); err != nil {
-		return nil, fmt.Errorf("token file %s is unreadable (not valid JSON: %v): run fitexport auth login: %w", s.Path(), err, ErrTokenUnreadable)
+		return nil, s.unreadable("not valid JSON: " + err.Error())
 	}
 	if t.RefreshToken == "" && t.AccessToken == "" {
-		return nil, fmt.Errorf("token file %s is unreadable (it holds no token): run fitexport auth login: %w", s.Path(), ErrTokenUnreadable)
+		return nil, s.unreadable("it holds no token")
 	}
 	return &t, nil
 }
+
+// unreadable is the error for a token file that exists but cannot be used.
+func (s *Store) unreadable(why string) error {
+	return &storeError{kind: ErrTokenUnreadable, msg: fmt.Sprintf(
+		"token file %s is unreadable (%s); it was left as it is: %s (that replaces it)", s.Path(), why, s.loginHint())}
+}
+
+// loginHint says how to log this profile in again.
+func (s *Store) loginHint() string {
+	if s.name == "" || s.name == DefaultProfile {
+		return "run fitexport auth login"
+	}
+	return "run fitexport auth login --profile " + s.name
+}
+
+// storeError is a token store error of a kind (ErrNoToken,
+// ErrTokenUnreadable) whose message already says everything: the kind is
+// matched with errors.Is, not repeated in the text.
+type storeError struct {
+	kind error
+	msg  string
+}
+
+func (e *storeError) Error() string { return e.msg }
+func (e *storeError) Unwrap() error { return e.kind }
 
 func unwrapPathErr(err error) error {
 	var pe *os.PathError

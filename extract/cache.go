@@ -1,14 +1,14 @@
 package extract
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"hash/crc32"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +31,10 @@ import (
 // entry is on disk) says when each was fetched and whether the days it
 // carries were complete. A crash between the two loses at most the one
 // unjournalled entry, which the next run fetches again.
+//
+// The journal also records each entry file's size and CRC-32C, so that
+// [Cache.Verify] finds a truncated or bit-flipped file before a run trusts
+// the days it carries.
 type Cache struct {
 	dir string
 
@@ -38,6 +42,16 @@ type Cache struct {
 	entries map[string]Entry // by key, the latest
 	seq     int              // journal lines read or written
 	journal *os.File
+	// sizes holds each indexed entry file's size on disk.
+	sizes map[string]int64
+	// badLines are the journal's unreadable lines (1-based), found by load;
+	// needNL: the journal does not end with a newline (a torn append), so
+	// the next append starts a new line first.
+	badLines []int
+	needNL   bool
+
+	decOnce sync.Once
+	dec     *zstd.Decoder // see decoder
 }
 
 // Entry is the journal's record of one cached response.
@@ -60,6 +74,10 @@ type Entry struct {
 	Bytes    int64     `json:"bytes"`
 	// Seq orders entries fetched at the same instant (journal line number).
 	Seq int `json:"seq"`
+	// Size and CRC32C describe the entry file as written (zero in journals
+	// written before they were recorded: such entries are not verified).
+	Size   int64  `json:"size,omitempty"`
+	CRC32C uint32 `json:"crc32c,omitempty"`
 }
 
 // Kind returns the request kind: the key without its last element (the day
@@ -87,7 +105,7 @@ func OpenCache(dir, source, user string) (*Cache, error) {
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		return nil, fmt.Errorf("raw cache: %w", err)
 	}
-	c := &Cache{dir: d, entries: map[string]Entry{}}
+	c := &Cache{dir: d, entries: map[string]Entry{}, sizes: map[string]int64{}}
 	if err := c.load(); err != nil {
 		return nil, err
 	}
@@ -109,24 +127,27 @@ func (c *Cache) load() error {
 	if err != nil {
 		return fmt.Errorf("raw cache journal: %w", err)
 	}
-	for _, line := range bytes.Split(b, []byte("\n")) {
+	c.needNL = len(b) > 0 && b[len(b)-1] != '\n'
+	for i, line := range bytes.Split(b, []byte("\n")) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		var e Entry
-		if json.Unmarshal(line, &e) != nil || e.Key == "" || e.From.IsZero() {
-			continue // a torn append
-		}
-		if !validKey(e.Key) {
-			continue // never follow a key out of this user's folder
-		}
-		if _, err := os.Stat(c.path(e.Key)); err != nil {
+		if json.Unmarshal(line, &e) != nil || e.Key == "" || e.From.IsZero() || !validKey(e.Key) {
+			// A torn append, or a key that would leave this user's
+			// folder (never followed). Verify reports and removes it.
+			c.badLines = append(c.badLines, i+1)
 			continue
+		}
+		fi, err := os.Stat(c.path(e.Key))
+		if err != nil {
+			continue // dropped (or never written): fetched again
 		}
 		c.seq++
 		e.Seq = c.seq
 		e.Days = dates.Range{From: e.From, To: e.To}
 		c.entries[e.Key] = e
+		c.sizes[e.Key] = fi.Size()
 	}
 	return nil
 }
@@ -223,7 +244,7 @@ func (c *Cache) Put(req dataset.Request, pages [][]byte, m Meta) (Entry, error) 
 	}
 	e := Entry{Key: req.Key, Days: req.Days, From: req.Days.From, To: req.Days.To,
 		FetchedAt: m.FetchedAt.UTC(), CompleteThrough: m.CompleteThrough, Zone: m.Zone, LastSync: m.LastSync.UTC(),
-		Pages: len(pages), Bytes: n}
+		Pages: len(pages), Bytes: n, Size: int64(len(data)), CRC32C: crc32.Checksum(data, castagnoli)}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -236,20 +257,30 @@ func (c *Cache) Put(req dataset.Request, pages [][]byte, m Meta) (Entry, error) 
 		}
 		c.journal = f
 	}
+	if c.needNL {
+		// The journal ends in a torn line: end it, so this line stays whole.
+		line = append([]byte{'\n'}, line...)
+	}
 	if _, err := c.journal.Write(line); err != nil {
 		return Entry{}, fmt.Errorf("raw cache journal: %w", err)
 	}
 	if err := c.journal.Sync(); err != nil {
 		return Entry{}, fmt.Errorf("raw cache journal: %w", err)
 	}
+	c.needNL = false
 	c.seq++
 	e.Seq = c.seq
 	c.entries[e.Key] = e
+	c.sizes[e.Key] = e.Size
 	return e, nil
 }
 
 // Get returns the pages stored for key. A damaged entry is reported as
-// such (the caller refetches it).
+// such (the caller refetches it). It is safe for concurrent use.
+//
+// The pages are views of one buffer holding the decompressed entry (one
+// allocation per entry, no copy per page); each page's capacity ends where
+// the page does, so appending to one never overwrites another.
 func (c *Cache) Get(key string) ([][]byte, error) {
 	if !validKey(key) {
 		return nil, fmt.Errorf("raw cache: invalid key %q", key)
@@ -258,35 +289,57 @@ func (c *Cache) Get(key string) ([][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("raw cache entry %s: %w", key, err)
 	}
-	dec, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
-	defer dec.Close()
-	data, err := dec.DecodeAll(raw, nil)
+	data, err := c.decoder().DecodeAll(raw, nil)
 	if err != nil {
 		return nil, fmt.Errorf("raw cache entry %s is damaged: %w", key, err)
 	}
-	r := bufio.NewReader(bytes.NewReader(data))
-	if _, err := r.ReadBytes('\n'); err != nil {
-		return nil, fmt.Errorf("raw cache entry %s is damaged: no header", key)
+	pages, err := splitPages(data)
+	if err != nil {
+		return nil, fmt.Errorf("raw cache entry %s is damaged: %w", key, err)
+	}
+	return pages, nil
+}
+
+// decoder returns the cache's zstd decoder, made on first use. DecodeAll
+// is safe for concurrent use; the decoder keeps one block decoder per
+// core (made when first needed), so concurrent Gets do not wait for each
+// other and no Get pays for a fresh decoder's tables.
+func (c *Cache) decoder() *zstd.Decoder {
+	c.decOnce.Do(func() {
+		// Only option errors are possible, and these options are valid.
+		c.dec, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(runtime.GOMAXPROCS(0)))
+	})
+	return c.dec
+}
+
+// splitPages reads an entry's decompressed content: a header line, then
+// for each page its length in decimal, a newline, the page and a newline.
+func splitPages(data []byte) ([][]byte, error) {
+	nl := bytes.IndexByte(data, '\n')
+	if nl < 0 {
+		return nil, errors.New("no header")
 	}
 	var pages [][]byte
-	for {
-		l, err := r.ReadString('\n')
-		if err == io.EOF && l == "" {
-			return pages, nil
+	for i := nl + 1; i < len(data); {
+		nl := bytes.IndexByte(data[i:], '\n')
+		if nl < 0 {
+			return nil, errors.New("no newline after a page length")
 		}
-		if err != nil {
-			return nil, fmt.Errorf("raw cache entry %s is damaged: %w", key, err)
+		n, err := strconv.Atoi(string(data[i : i+nl]))
+		i += nl + 1
+		if err != nil || n < 0 || n > len(data)-i-1 {
+			if err == nil && n >= 0 && n <= len(data) {
+				return nil, errors.New("short page")
+			}
+			return nil, errors.New("bad page length")
 		}
-		n, err := strconv.Atoi(strings.TrimSuffix(l, "\n"))
-		if err != nil || n < 0 || n > len(data) {
-			return nil, fmt.Errorf("raw cache entry %s is damaged: bad page length", key)
+		if data[i+n] != '\n' {
+			return nil, errors.New("short page")
 		}
-		p := make([]byte, n+1)
-		if _, err := io.ReadFull(r, p); err != nil || p[n] != '\n' {
-			return nil, fmt.Errorf("raw cache entry %s is damaged: short page", key)
-		}
-		pages = append(pages, p[:n])
+		pages = append(pages, data[i:i+n:i+n])
+		i += n + 1
 	}
+	return pages, nil
 }
 
 // Drop removes a damaged entry: its file and its place in the index, so
@@ -309,6 +362,7 @@ func (c *Cache) Forget(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, key)
+	delete(c.sizes, key)
 }
 
 // Close closes the journal.

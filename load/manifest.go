@@ -2,6 +2,8 @@ package load
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,7 +109,10 @@ func NewManifest() *Manifest {
 }
 
 // ReadManifest reads the manifest at name. A missing manifest is an empty
-// one; an unreadable one is an error that tells the user how to recover.
+// one; an unreadable one is a *CorruptError (errors.Is ErrManifestCorrupt)
+// that tells the user how to recover. The manifest is a derived view of the
+// raw cache, so an export that meets a corrupt one may warn and start from
+// an empty manifest, rewriting every month.
 func ReadManifest(fsys FS, name string) (*Manifest, error) {
 	r, err := fsys.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -146,8 +151,75 @@ func ReadManifest(fsys FS, name string) (*Manifest, error) {
 	return m, nil
 }
 
-func corrupt(name string, err error) error {
-	return fmt.Errorf("manifest %s is corrupt: %v; delete it and run fitexport rebuild", name, err)
+// ErrManifestCorrupt matches (errors.Is) a *CorruptError.
+var ErrManifestCorrupt = errors.New("manifest is corrupt")
+
+// CorruptError is a manifest that cannot be read: not JSON, truncated, not
+// a fitexport manifest.
+type CorruptError struct {
+	// Name is the manifest's path in the FS.
+	Name string
+	// Err says what is wrong with it.
+	Err error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("manifest %s is corrupt: %v; delete it and run fitexport rebuild", e.Name, e.Err)
+}
+
+// Is makes errors.Is(err, ErrManifestCorrupt) true.
+func (e *CorruptError) Is(target error) bool { return target == ErrManifestCorrupt }
+
+// Unwrap returns the cause.
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+func corrupt(name string, err error) error { return &CorruptError{Name: name, Err: err} }
+
+// VerifyFile checks that the file f describes is still what was written:
+// present, f.Bytes long, with checksum f.SHA256. It returns nil when it is,
+// an error matching fs.ErrNotExist when it is gone, a *MismatchError when it
+// differs, and other errors when it cannot be read. It reads the whole file
+// (only when the size matches).
+func VerifyFile(fsys FS, f FileInfo) error {
+	size, err := fsys.Stat(f.Path)
+	if err != nil {
+		return err
+	}
+	if size != f.Bytes {
+		return &MismatchError{Path: f.Path, Why: fmt.Sprintf("it has %d bytes, the manifest records %d", size, f.Bytes)}
+	}
+	r, err := fsys.Open(f.Path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return fmt.Errorf("read %s: %w", f.Path, err)
+	}
+	if sum := hex.EncodeToString(h.Sum(nil)); sum != f.SHA256 {
+		return &MismatchError{Path: f.Path, Why: fmt.Sprintf("its sha256 is %s…, the manifest records %s…", sum[:12], short(f.SHA256))}
+	}
+	return nil
+}
+
+// MismatchError is a file that differs from its manifest record.
+type MismatchError struct {
+	Path string
+	// Why says how, e.g. "it has 10 bytes, the manifest records 12".
+	Why string
+}
+
+func (e *MismatchError) Error() string { return e.Path + " does not match the manifest: " + e.Why }
+
+func short(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 // WriteManifest replaces the manifest at name atomically. Files are sorted

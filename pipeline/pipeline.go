@@ -126,6 +126,11 @@ func Run(ctx context.Context, job Job, f Fetcher) (*Result, error) {
 		return nil, err
 	}
 	defer cache.Close()
+	// Never trust a damaged local file: check the raw cache, the manifest
+	// and the data files, and repair what can be repaired (verify.go).
+	if err := j.verify(cache); err != nil {
+		return nil, err
+	}
 	layers, err := j.openLayers(cache)
 	if err != nil {
 		return nil, err
