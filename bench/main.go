@@ -13,12 +13,17 @@
 //     simulator into the raw cache, then pipeline.Build to Parquet, CSV and
 //     NDJSON in a child process each: rows per second end to end (read,
 //     decompress, decode, transform, write) and the child's peak RSS, with
-//     the registry's transform and with the transform.ScanIntraday one;
+//     the pipeline as shipped (every row is labelled by span and format);
 //   - a CPU profile of the year rebuild (pprof top);
 //   - the peer baseline: bench/baseline.py (json.load, a pandas DataFrame,
 //     to_csv, as python-fitbit users do) over the same responses as plain
 //     JSON files, with Debian's /usr/bin/python3;
-//   - start-up: `fitexport --help` and `fitexport datasets` wall time.
+//   - start-up: `fitexport --help` and `fitexport datasets` wall time;
+//   - takeout: a Takeout archive of 1 and of 3 years of 1-second heart rate
+//     (takeoutsim) imported to Parquet by pipeline.Run with the archive as
+//     the Fetcher, in a child process: rows/s and peak RSS, which must not
+//     grow with the archive (bench/takeout.go). Alone: `go run ./bench
+//     -only takeout -doc ""`.
 //
 // It prints a compact table and writes it, with the machine, the Go version
 // and the date, to the -doc file.
@@ -44,9 +49,18 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "-child-rebuild" {
-		// -child-rebuild OUT FORMAT DECODER [CPUPROFILE]
-		a := append(os.Args[2:], "", "", "", "")
-		if err := childRebuild(a[0], a[1], a[2], a[3]); err != nil {
+		// -child-rebuild OUT FORMAT [CPUPROFILE]
+		a := append(os.Args[2:], "", "", "")
+		if err := childRebuild(a[0], a[1], a[2]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench child:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "-child-takeout" {
+		// -child-takeout ARCHIVE OUT [CPUPROFILE]
+		a := append(os.Args[2:], "", "", "")
+		if err := childTakeout(a[0], a[1], a[2]); err != nil {
 			fmt.Fprintln(os.Stderr, "bench child:", err)
 			os.Exit(1)
 		}
@@ -57,7 +71,7 @@ func main() {
 	skipPython := flag.Bool("skip-python", false, "skip the pandas baseline")
 	quotaWindow := flag.Duration("quota-window", 3*time.Second, "the simulator's scaled Fitbit rate-limit window (150 requests)")
 	googleWindow := flag.Duration("google-window", 6*time.Second, "the simulator's scaled Google Health quota window (300 requests)")
-	only := flag.String("only", "", "comma-separated parts to run: startup, quota, rebuild, profile, python (default: all)")
+	only := flag.String("only", "", "comma-separated parts to run: startup, quota, rebuild, profile, python, takeout (default: all)")
 	flag.Parse()
 	parts := map[string]bool{}
 	for _, p := range strings.Split(*only, ",") {
@@ -68,6 +82,7 @@ func main() {
 	want := func(part string) bool { return len(parts) == 0 || parts[part] }
 	if *skipPython {
 		parts["startup"], parts["quota"], parts["rebuild"], parts["profile"] = want("startup"), want("quota"), want("rebuild"), want("profile")
+		parts["takeout"] = want("takeout")
 		delete(parts, "python")
 	}
 	if err := run(*doc, *work, want, *quotaWindow, *googleWindow); err != nil {
@@ -83,6 +98,7 @@ type report struct {
 	Profiles map[string]string // name → pprof top
 	Python   *pythonResult
 	Startup  []startupResult
+	Takeout  []TakeoutResult
 	Machine  machine
 	Notes    []string
 }
@@ -186,6 +202,11 @@ func measure(ctx context.Context, rep *report, work string, want func(string) bo
 			return err
 		}
 	}
+	if want("takeout") {
+		if err := measureTakeout(rep, work, takeoutRuns); err != nil {
+			return err
+		}
+	}
 	if !want("rebuild") && !want("profile") && !want("python") {
 		return nil
 	}
@@ -198,44 +219,40 @@ func measure(ctx context.Context, rep *report, work string, want func(string) bo
 	logf("  %s", time.Since(t0).Round(time.Millisecond))
 
 	const runs = 3
-	for _, dec := range []string{"encoding/json", "scan"} {
+	for _, span := range []struct{ name, dir string }{{"month", month}, {"year", year}} {
 		if !want("rebuild") {
 			break
 		}
-		for _, span := range []struct{ name, dir string }{{"month", month}, {"year", year}} {
-			for _, f := range []string{"parquet", "csv", "ndjson"} {
-				logf("rebuild %s %s (%s decoder), best of %d", span.name, f, dec, runs)
-				res := RebuildResult{Span: span.name, Format: f, Decoder: dec, Runs: runs}
-				for i := range runs {
-					r, cpu, err := runChild("-child-rebuild", span.dir, f, decoderArg(dec))
-					if err != nil {
-						return err
-					}
-					peak := max(res.PeakRSS, r.PeakRSS)
-					if i == 0 || r.Seconds < res.Seconds {
-						res.childResult, res.CPUSeconds = r, cpu
-					}
-					res.PeakRSS = peak
+		for _, f := range []string{"parquet", "csv", "ndjson"} {
+			logf("rebuild %s %s, best of %d", span.name, f, runs)
+			res := RebuildResult{Span: span.name, Format: f, Runs: runs}
+			for i := range runs {
+				r, cpu, err := runChild("-child-rebuild", span.dir, f)
+				if err != nil {
+					return err
 				}
-				rep.Rebuilds = append(rep.Rebuilds, res)
+				peak := max(res.PeakRSS, r.PeakRSS)
+				if i == 0 || r.Seconds < res.Seconds {
+					res.childResult, res.CPUSeconds = r, cpu
+				}
+				res.PeakRSS = peak
 			}
+			rep.Rebuilds = append(rep.Rebuilds, res)
 		}
 	}
-	for _, dec := range []string{"encoding/json", "scan"} {
+	for _, f := range []string{"csv", "ndjson", "parquet"} {
 		if !want("profile") {
 			break
 		}
-		for _, f := range []string{"csv", "parquet"} {
-			prof := filepath.Join(work, "cpu-"+f+"-"+decoderArg(dec)+".pprof")
-			if _, _, err := runChild("-child-rebuild", year, f, decoderArg(dec), prof); err != nil {
-				return err
-			}
-			top, err := pprofTop(prof)
-			if err != nil {
-				return err
-			}
-			rep.Profiles[fmt.Sprintf("year → %s, %s", f, dec)] = top
+		prof := filepath.Join(work, "cpu-"+f+".pprof")
+		if _, _, err := runChild("-child-rebuild", year, f, prof); err != nil {
+			return err
 		}
+		top, err := pprofTop(prof)
+		if err != nil {
+			return err
+		}
+		rep.Profiles["year → "+f] = top
 	}
 
 	if want("python") {
@@ -275,13 +292,6 @@ func measureQuota(ctx context.Context, rep *report, quotaWindow, googleWindow ti
 	return nil
 }
 
-func decoderArg(d string) string {
-	if d == "scan" {
-		return "scan"
-	}
-	return "json"
-}
-
 // startup runs bin with args 21 times and returns the median wall time.
 func startup(bin, work string, args []string) (startupResult, error) {
 	const runs = 21
@@ -305,17 +315,22 @@ func startup(bin, work string, args []string) (startupResult, error) {
 var phases = []struct{ name, fn string }{
 	{"pipeline.Build (everything)", "github.com/fitexport/fitexport/pipeline.Build"},
 	{"raw cache read + zstd (extract.Cache.Get)", "github.com/fitexport/fitexport/extract.(*Cache).Get"},
+	{"  of which zstd", "github.com/klauspost/compress/zstd.(*Decoder).DecodeAll"},
 	{"transform (registry heart_rate)", "github.com/fitexport/fitexport/dataset.heartRateTransform"},
-	{"  of which encoding/json.Unmarshal", "encoding/json.Unmarshal"},
-	{"transform (ScanIntraday heart_rate)", "main.scanHeartRate"},
+	{"  of which JSON scan (ScanIntraday)", "github.com/fitexport/fitexport/transform.(*scanner).fastEntry"},
 	{"  of which DayClock", "github.com/fitexport/fitexport/transform.(*DayClock).Clock"},
 	{"  of which value parsing (Num)", "github.com/fitexport/fitexport/transform.(*Parser).Int32"},
 	{"  of which Arrow appends", "github.com/fitexport/fitexport/transform.Series.Append"},
 	{"write (load.WritePartition)", "github.com/fitexport/fitexport/load.WritePartition"},
-	{"  of which timestamp text", "github.com/fitexport/fitexport/load.appendTimestamp"},
+	{"write (load.StagePartition)", "github.com/fitexport/fitexport/load.StagePartition"},
+	{"  of which CSV rows", "github.com/fitexport/fitexport/load.(*csvWriter).Write"},
+	{"  of which NDJSON rows", "github.com/fitexport/fitexport/load.(*ndjsonWriter).Write"},
+	{"  of which timestamp text", "github.com/fitexport/fitexport/load.(*tsText).appendTS"},
 	{"  of which sha256 of the file", "crypto/internal/fips140/sha256.(*Digest).Write"},
+	{"  of which file writes (syscall)", "syscall.write"},
 	{"  of which parquet encoding (pqarrow Write)", "github.com/apache/arrow-go/v18/parquet/pqarrow.(*FileWriter).WriteBuffered"},
 	{"  of which parquet page zstd (pqarrow Close)", "github.com/apache/arrow-go/v18/parquet/pqarrow.(*FileWriter).Close"},
+	{"commit (fsync, rename: load.Staged.Commit)", "github.com/fitexport/fitexport/load.(*Staged).Commit"},
 	{"pipeline.daysWithData", "github.com/fitexport/fitexport/pipeline.daysWithData"},
 	{"garbage collector (background)", "runtime.gcBgMarkWorker"},
 }

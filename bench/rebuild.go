@@ -10,18 +10,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
-	"sort"
 	"strings"
 	"time"
-
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/fitexport/fitexport/dataset"
 	"github.com/fitexport/fitexport/dates"
 	"github.com/fitexport/fitexport/extract"
 	"github.com/fitexport/fitexport/load"
 	"github.com/fitexport/fitexport/pipeline"
-	"github.com/fitexport/fitexport/transform"
 )
 
 // The year of 1-second heart rate the rebuild benchmark reads.
@@ -116,8 +112,8 @@ type childResult struct {
 
 // childRebuild is the child process: pipeline.Build of heart_rate (every
 // month, forced) from the raw cache under out, in format, with the
-// registry's transform or (decoder "scan") the ScanIntraday one.
-func childRebuild(out, format, decoder, cpuprofile string) error {
+// registry's dataset as shipped (the transform the export uses).
+func childRebuild(out, format, cpuprofile string) error {
 	f, err := load.ParseFormat(format)
 	if err != nil {
 		return err
@@ -126,17 +122,6 @@ func childRebuild(out, format, decoder, cpuprofile string) error {
 	d, ok := reg.Get("heart_rate")
 	if !ok {
 		return errors.New("no heart_rate dataset")
-	}
-	if decoder == "scan" {
-		c := *d
-		c.Sources = map[dataset.Source]dataset.Spec{}
-		for k, v := range d.Sources {
-			c.Sources[k] = v
-		}
-		spec := c.Sources[dataset.Fitbit]
-		spec.Transform = scanHeartRate
-		c.Sources[dataset.Fitbit] = spec
-		d = &c
 	}
 	opts := dataset.DefaultOptions()
 	opts.HeartDetail = "1sec"
@@ -198,7 +183,7 @@ func vmHWM() int64 {
 // RebuildResult is one rebuild measurement: the fastest of Runs runs,
 // with the highest peak RSS of them and the CPU time of the fastest.
 type RebuildResult struct {
-	Span, Format, Decoder string
+	Span, Format string
 	childResult
 	Runs       int
 	CPUSeconds float64 // user + system time of the fastest run's process
@@ -229,63 +214,4 @@ func runChild(args ...string) (childResult, float64, error) {
 // cpuSeconds is a finished process's user + system time.
 func cpuSeconds(ps *os.ProcessState) float64 {
 	return (ps.UserTime() + ps.SystemTime()).Seconds()
-}
-
-// scanHeartRate is the heart_rate transform with ScanIntraday instead of
-// encoding/json: the change proposed for dataset/heart_rate.go, measured
-// here before it is wired (the registry's keeps the same semantics: one
-// response per day, the last fetched wins, rows in time order).
-func scanHeartRate(in dataset.Input, b *array.RecordBuilder) error {
-	byDay := map[dates.Date]dataset.Response{}
-	for _, resp := range in.Responses {
-		p := strings.Split(resp.Request.Key, "/")
-		if len(p) != 3 || p[0] != "heart" {
-			continue
-		}
-		day := resp.Request.Days.From
-		if day.IsZero() || resp.Request.Days.To != day {
-			return fmt.Errorf("%s: request %s does not cover one day", in.Dataset, resp.Request.Key)
-		}
-		if in.Want(day, resp.Request.Key) {
-			byDay[day] = resp
-		}
-	}
-	days := make([]dates.Date, 0, len(byDay))
-	for d := range byDay {
-		days = append(days, d)
-	}
-	sort.Slice(days, func(i, j int) bool { return days[i].Before(days[j]) })
-	cols := transform.ColsOf(b)
-	ts, bpm := cols.Series(), cols.Int32("bpm")
-	for _, day := range days {
-		resp := byDay[day]
-		p := transform.Parser{Dataset: in.Dataset, Day: day}
-		clock := transform.NewDayClock(in.Zone(day), day)
-		for i, body := range resp.Pages {
-			found, err := transform.ScanIntraday(body, "activities-heart-intraday", func(pt *transform.IntradayPoint) error {
-				p.At = pt.Time
-				utc, wall, err := clock.Clock(pt.Time)
-				if err != nil {
-					p.Fail("time", err)
-					return p.Err
-				}
-				v := p.Int32("bpm", pt.Value)
-				if p.Err != nil {
-					return p.Err
-				}
-				ts.Append(utc, wall)
-				bpm.Append(v)
-				return nil
-			})
-			switch {
-			case err != nil && err == p.Err:
-				return err
-			case err != nil:
-				return fmt.Errorf("%s: response %s (page %d): %w", in.Dataset, resp.Request.Key, i+1, err)
-			case !found:
-				return fmt.Errorf("%s %s: the answer has no activities-heart-intraday: intraday data needs a Personal app (or Fitbit's approval for other app types)", in.Dataset, day)
-			}
-		}
-	}
-	return nil
 }

@@ -92,6 +92,13 @@ func heartRateTransform(in Input, b *array.RecordBuilder) error {
 	if err != nil {
 		return err
 	}
+	size := 0
+	for _, dr := range days {
+		for _, p := range dr.resp.Pages {
+			size += len(p)
+		}
+	}
+	b.Reserve(transform.IntradayRowsEstimate(size))
 	cols := transform.ColsOf(b)
 	ts, bpm := cols.Series(), cols.Int32("bpm")
 	for _, dr := range days {

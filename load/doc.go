@@ -53,7 +53,10 @@
 // OUT/<dataset>/month=YYYY-MM/<dataset>-YYYY-MM.<ext> ([PartitionPath]),
 // and for cohorts OUT/<dataset>/user=<id>/month=YYYY-MM/… ([PartitionPathUser]).
 // [WritePartition] writes one such file atomically and returns its row count,
-// size and SHA-256. Hive-aware readers (DuckDB's read_parquet, pyarrow
+// size and SHA-256; [StagePartition] does its CPU half (render, hash, write
+// to the temporary file) and [Staged.Commit] its waiting half (fsync,
+// rename), so that a caller can compute the next partition while one
+// commits. Hive-aware readers (DuckDB's read_parquet, pyarrow
 // datasets) add a "month" (and "user") column from the folder names.
 //
 // OUT/_fitexport/manifest.json ([ManifestPath]) describes what the folder

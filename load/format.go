@@ -142,12 +142,26 @@ const flushAt = 256 << 10
 
 var errClosed = errors.New("write after Close")
 
+// textWriter holds what the CSV and NDJSON writers share: the schema and a
+// double buffer. Rows are rendered into buf; a full buf is handed to a
+// goroutine that passes it to w (which, under WritePartition, hashes it
+// and writes it to the file) while the next rows are rendered into the
+// other buffer, so rendering and hashing-and-writing use two cores. At
+// most one hand-off is in flight, and each goroutine ends when its write
+// does: a writer that is never closed leaks nothing.
 type textWriter struct {
 	w      io.Writer
 	schema *arrow.Schema
 	buf    []byte
 	closed bool
 	err    error
+
+	spare    []byte     // the other buffer, when no write is in flight
+	inFlight chan error // the pending write's result (nil: none)
+}
+
+func newTextWriter(w io.Writer, schema *arrow.Schema) textWriter {
+	return textWriter{w: w, schema: schema, buf: make([]byte, 0, flushAt+4096)}
 }
 
 // column is one column of a batch, ready to render.
@@ -184,16 +198,37 @@ func (t *textWriter) columns(rec arrow.RecordBatch, m encMode) ([]column, error)
 	return cols, nil
 }
 
+// flush hands buf to a goroutine that writes it, after the previous
+// hand-off has finished; the error of a write is returned by the flush
+// (or Close) after it.
 func (t *textWriter) flush() error {
-	if len(t.buf) == 0 || t.err != nil {
-		return t.err
+	if err := t.wait(); err != nil || len(t.buf) == 0 {
+		return err
 	}
-	_, err := t.w.Write(t.buf)
-	t.buf = t.buf[:0]
-	if err != nil {
-		t.err = err
+	full := t.buf
+	if t.spare == nil {
+		t.spare = make([]byte, 0, cap(full))
 	}
-	return err
+	t.buf, t.spare = t.spare[:0], nil
+	done := make(chan error, 1)
+	t.inFlight = done
+	go func() {
+		_, err := t.w.Write(full)
+		t.spare = full // read by wait only after receiving from done
+		done <- err
+	}()
+	return nil
+}
+
+// wait waits for the write in flight, if any, and returns the first error.
+func (t *textWriter) wait() error {
+	if t.inFlight != nil {
+		if err := <-t.inFlight; err != nil && t.err == nil {
+			t.err = err
+		}
+		t.inFlight = nil
+	}
+	return t.err
 }
 
 func (t *textWriter) Close() error {
@@ -201,13 +236,16 @@ func (t *textWriter) Close() error {
 		return t.err
 	}
 	t.closed = true
-	return t.flush()
+	if err := t.flush(); err != nil {
+		return err
+	}
+	return t.wait()
 }
 
 type csvWriter struct{ textWriter }
 
 func newCSVWriter(w io.Writer, schema *arrow.Schema) *csvWriter {
-	c := &csvWriter{textWriter{w: w, schema: schema, buf: make([]byte, 0, flushAt+4096)}}
+	c := &csvWriter{newTextWriter(w, schema)}
 	for j, fld := range schema.Fields() {
 		if j > 0 {
 			c.buf = append(c.buf, ',')
@@ -254,7 +292,7 @@ type ndjsonWriter struct {
 }
 
 func newNDJSONWriter(w io.Writer, schema *arrow.Schema) *ndjsonWriter {
-	n := &ndjsonWriter{textWriter: textWriter{w: w, schema: schema, buf: make([]byte, 0, flushAt+4096)}}
+	n := &ndjsonWriter{textWriter: newTextWriter(w, schema)}
 	for j, fld := range schema.Fields() {
 		k := []byte{','}
 		if j == 0 {

@@ -57,13 +57,17 @@ func cellEncoder(arr arrow.Array, m encMode) (cellFunc, error) {
 	case *array.LargeString:
 		return stringEncoder(a.Value, m), nil
 	case *array.Int8:
-		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, int64(a.Value(i)), 10) }, nil
+		vals := a.Int8Values()
+		return func(dst []byte, i int) []byte { return appendInt(dst, int64(vals[i])) }, nil
 	case *array.Int16:
-		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, int64(a.Value(i)), 10) }, nil
+		vals := a.Int16Values()
+		return func(dst []byte, i int) []byte { return appendInt(dst, int64(vals[i])) }, nil
 	case *array.Int32:
-		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, int64(a.Value(i)), 10) }, nil
+		vals := a.Int32Values()
+		return func(dst []byte, i int) []byte { return appendInt(dst, int64(vals[i])) }, nil
 	case *array.Int64:
-		return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, a.Value(i), 10) }, nil
+		vals := a.Int64Values()
+		return func(dst []byte, i int) []byte { return appendInt(dst, vals[i]) }, nil
 	case *array.Uint8:
 		return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, uint64(a.Value(i)), 10) }, nil
 	case *array.Uint16:
@@ -80,16 +84,15 @@ func cellEncoder(arr arrow.Array, m encMode) (cellFunc, error) {
 		return func(dst []byte, i int) []byte { return strconv.AppendBool(dst, a.Value(i)) }, nil
 	case *array.Timestamp:
 		tt := a.DataType().(*arrow.TimestampType)
-		utc, unit, vals := tt.TimeZone != "", tt.Unit, a.Values()
-		dc := &dayCache{days: math.MinInt64}
+		ts, vals := newTSText(tt.Unit, tt.TimeZone != ""), a.Values()
 		if m == modeJSON {
 			return func(dst []byte, i int) []byte {
 				dst = append(dst, '"')
-				dst = dc.appendTimestamp(dst, int64(vals[i]), unit, utc)
+				dst = ts.appendTS(dst, int64(vals[i]))
 				return append(dst, '"')
 			}, nil
 		}
-		return func(dst []byte, i int) []byte { return dc.appendTimestamp(dst, int64(vals[i]), unit, utc) }, nil
+		return func(dst []byte, i int) []byte { return ts.appendTS(dst, int64(vals[i])) }, nil
 	case *array.Date32:
 		vals := a.Date32Values()
 		return quoteIfJSON(m, func(dst []byte, i int) []byte { return appendDate(dst, int64(vals[i])) }), nil
@@ -413,43 +416,3 @@ func TextWallClock(t time.Time) string {
 
 // TextFloat is the canonical text of a float64 ("72.5", "0.001").
 func TextFloat(v float64) string { return string(appendFloat(nil, v, 64, modeText)) }
-
-// dayCache remembers the rendering of the last day seen, so consecutive
-// timestamps of one day skip the civil-date conversion.
-type dayCache struct {
-	days int64
-	ymd  []byte
-}
-
-func (c *dayCache) appendTimestamp(dst []byte, v int64, unit arrow.TimeUnit, utc bool) []byte {
-	if unit != arrow.Millisecond {
-		return appendTimestamp(dst, v, unit, utc)
-	}
-	sec, ms := floorDivMod(v, 1e3)
-	days, sod := floorDivMod(sec, 86400)
-	if days != c.days {
-		y, _, _ := civil(days)
-		if y < 0 || y > 9999 {
-			return appendTimestamp(dst, v, unit, utc)
-		}
-		c.days = days
-		c.ymd = appendSecNanos(c.ymd[:0], days*86400, 0, false)[:10]
-	}
-	dst = append(dst, c.ymd...)
-	dst = append(dst, 'T')
-	dst = append2(dst, sod/3600)
-	dst = append(dst, ':')
-	dst = append2(dst, sod/60%60)
-	dst = append(dst, ':')
-	dst = append2(dst, sod%60)
-	if ms != 0 {
-		dst = append(dst, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
-		for dst[len(dst)-1] == '0' {
-			dst = dst[:len(dst)-1]
-		}
-	}
-	if utc {
-		dst = append(dst, 'Z')
-	}
-	return dst
-}

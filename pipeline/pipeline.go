@@ -16,7 +16,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -535,8 +534,7 @@ func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, layers []*lay
 		skip        bool
 	}
 	results := make([]built, len(months))
-	g := new(errgroup.Group)
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	g := newMonthGroup()
 	for i, m := range months {
 		mdays := byMonth[m]
 		sort.Slice(mdays, func(a, b int) bool { return mdays[a].Before(mdays[b]) })
@@ -551,10 +549,17 @@ func (j Job) buildDataset(ctx context.Context, d *dataset.Dataset, layers []*lay
 		if r.skip {
 			continue
 		}
-		g.Go(func() error {
-			info, withData, err := j.buildMonth(ctx, d, layers, days, mdays, r.path)
-			results[i].info, results[i].withData = info, withData
-			return err
+		g.Go(func() (func() error, error) {
+			staged, withData, err := j.buildMonth(ctx, d, layers, days, mdays, r.path)
+			if err != nil {
+				return nil, err
+			}
+			results[i].withData = withData
+			return func() error {
+				info, err := staged.Commit()
+				results[i].info = info
+				return err
+			}, nil
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -640,7 +645,7 @@ func (j Job) fingerprint(mdays []dates.Date, days map[dates.Date]extract.DayStat
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, layers []*layer, days map[dates.Date]extract.DayState, mdays []dates.Date, p string) (load.FileInfo, map[dates.Date]bool, error) {
+func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, layers []*layer, days map[dates.Date]extract.DayState, mdays []dates.Date, p string) (*load.Staged, map[dates.Date]bool, error) {
 	b := array.NewRecordBuilder(j.Alloc, d.Schema)
 	defer b.Release()
 	// Each run of consecutive days from one layer is transformed with that
@@ -655,17 +660,17 @@ func (j Job) buildMonth(_ context.Context, d *dataset.Dataset, layers []*layer, 
 		}
 		in, err := j.input(d, r.l, days, r.days)
 		if err != nil {
-			return load.FileInfo{}, nil, err
+			return nil, nil, err
 		}
 		if err := spec.Transform(in, b); err != nil {
-			return load.FileInfo{}, nil, err
+			return nil, nil, err
 		}
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
 	withData := daysWithData(rec)
-	info, err := load.WritePartition(j.Out, p, j.Format, d.Schema, []arrow.RecordBatch{rec})
-	return info, withData, err
+	staged, err := load.StagePartition(j.Out, p, j.Format, d.Schema, []arrow.RecordBatch{rec})
+	return staged, withData, err
 }
 
 // input gathers, in date order, the cached answers of layer l that supply
@@ -713,15 +718,16 @@ func (j Job) input(d *dataset.Dataset, l *layer, days map[dates.Date]extract.Day
 			return j.Zone
 		},
 	}
-	for _, e := range entries {
-		pages, err := l.cache.Get(e.Key)
-		if err != nil {
-			err = fmt.Errorf("%s: %w", d.Name, err)
-			if !l.own {
-				err = fmt.Errorf("%s (in the %s raw cache)", err, l.name)
-			}
-			return in, &damagedError{key: e.Key, own: l.own, err: err}
+	all, failed, err := getAll(l.cache, entries)
+	if err != nil {
+		err = fmt.Errorf("%s: %w", d.Name, err)
+		if !l.own {
+			err = fmt.Errorf("%s (in the %s raw cache)", err, l.name)
 		}
+		return in, &damagedError{key: entries[failed].Key, own: l.own, err: err}
+	}
+	for i, e := range entries {
+		pages := all[i]
 		in.Responses = append(in.Responses, dataset.Response{Request: dataset.Request{Key: e.Key, Days: e.Days}, Pages: pages,
 			FetchedAt: e.FetchedAt, LastSync: e.LastSync})
 	}

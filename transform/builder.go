@@ -72,6 +72,12 @@ type Series struct{ UTC, Local *array.TimestampBuilder }
 
 // Append appends an instant and a wall time (both Unix ms).
 func (s Series) Append(utc, wall int64) {
+	if s.UTC.Len() < s.UTC.Cap() && s.Local.Len() < s.Local.Cap() {
+		// Room reserved (RecordBuilder.Reserve): skip Append's checks.
+		s.UTC.UnsafeAppend(arrow.Timestamp(utc))
+		s.Local.UnsafeAppend(arrow.Timestamp(wall))
+		return
+	}
 	s.UTC.Append(arrow.Timestamp(utc))
 	s.Local.Append(arrow.Timestamp(wall))
 }

@@ -16,6 +16,15 @@ type IntradayPoint struct {
 	Value, Level, Mets Num
 }
 
+// IntradayRowsEstimate is about the most entries compact intraday answers
+// of n bytes in all can hold (an entry such as {"time":"06:59:10","value":72},
+// is at least 30 bytes): a transform reserves that many rows
+// (array.RecordBuilder.Reserve) before appending, so that its column
+// buffers are allocated once instead of regrown and copied as they fill.
+// Whitespace or a large summary only make it an overestimate, by at most
+// one row per 30 bytes of answer.
+func IntradayRowsEstimate(n int) int { return n / 30 }
+
 // maxScanDepth matches encoding/json's nesting limit.
 const maxScanDepth = 10000
 

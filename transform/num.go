@@ -88,6 +88,9 @@ func (n Num) Int64() (int64, error) {
 	if !n.present {
 		return 0, ErrMissing
 	}
+	if v, ok := smallInt(n.raw); ok {
+		return v, nil
+	}
 	if v, err := strconv.ParseInt(n.raw, 10, 64); err == nil {
 		return v, nil
 	}
@@ -99,6 +102,32 @@ func (n Num) Int64() (int64, error) {
 		return 0, fmt.Errorf("not an integer: %q", n.raw)
 	}
 	return int64(v), nil
+}
+
+// smallInt parses s when it is an optional '-' and 1 to 18 decimal digits
+// (so it cannot overflow): the common case, without strconv's generality.
+// It accepts exactly what strconv.ParseInt(s, 10, 64) accepts among such
+// strings, with the same value.
+func smallInt(s string) (int64, bool) {
+	neg := len(s) > 0 && s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > 18 {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(s); i++ {
+		c := s[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + int64(c)
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
 }
 
 // Int32 parses the value as an integer that fits in 32 bits.
