@@ -108,6 +108,10 @@ type childResult struct {
 	Bytes   int64   `json:"bytes"`
 	// PeakRSS is the child's VmHWM (bytes) when it finishes.
 	PeakRSS int64 `json:"peak_rss"`
+	// PeakLive is the largest live heap after a GC (runtime/metrics
+	// /gc/heap/live:bytes, sampled every 5 ms): what the run holds, without
+	// the garbage the collector's pacing lets RSS carry.
+	PeakLive int64 `json:"peak_live,omitempty"`
 }
 
 // childRebuild is the child process: pipeline.Build of heart_rate (every
