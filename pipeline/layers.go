@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -106,9 +107,12 @@ func sameFitbitUser(src, user, otherSrc, otherUser string) error {
 	if !fitbitID(src) || !fitbitID(otherSrc) || user == otherUser || user == takeoutSource || otherUser == takeoutSource {
 		return nil
 	}
-	return fmt.Errorf("this OUT holds %s data of Fitbit user %s, and this run is user %s (%s): use another --out for another person",
-		otherSrc, otherUser, user, src)
+	return fmt.Errorf("this OUT holds %s data of Fitbit user %s, and this run is user %s (%s): use another --out for another person: %w",
+		otherSrc, otherUser, user, src, ErrOtherUser)
 }
+
+// ErrOtherUser: the output folder already holds another person's data.
+var ErrOtherUser = errors.New("another person's data")
 
 // protocolOf is the protocol a namespace's answers speak: fitbit and
 // takeout answer the Fitbit Web API's requests, google-health the Google

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fitexport/fitexport/extract"
+	"github.com/fitexport/fitexport/pipeline"
 )
 
 // Exit codes, a contract (design.md).
@@ -98,7 +99,7 @@ func exitCode(ctx context.Context, err error) int {
 		return exitOK
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
 		return exitInterrupted
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, pipeline.ErrOtherUser):
 		return exitUsage
 	case errors.Is(err, extract.ErrLoginNeeded), errors.Is(err, extract.ErrGone):
 		return exitLogin

@@ -161,7 +161,7 @@ func TestTakeoutThenAPIContinues(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr = w.run("--source", "takeout", "--takeout", other, "--out", out, "--format", "csv", "--datasets", names)
-	if code == 0 || !strings.Contains(stderr, "another --out") {
+	if code != exitUsage || !strings.Contains(stderr, "another --out") {
 		t.Errorf("another user's archive: exit %d: %s", code, stderr)
 	}
 }
