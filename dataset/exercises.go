@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -180,10 +181,7 @@ func exerciseLogs(in Input) ([]*exerciseLog, error) {
 					continue
 				}
 				p = transform.Parser{Dataset: in.Dataset, Day: day, At: fmt.Sprintf("log %d", id)}
-				dur := p.Int64("duration", raw.Duration)
-				if p.Err == nil && dur < 0 {
-					p.Fail("duration", fmt.Errorf("negative: %d", dur))
-				}
+				dur := raw.parseDuration(&p)
 				if p.Err != nil {
 					return p.Err
 				}
@@ -206,6 +204,66 @@ func exerciseLogs(in Input) ([]*exerciseLog, error) {
 		return out[i].id < out[j].id
 	})
 	return out, nil
+}
+
+// activityValues are the optional values of one log the transform writes.
+type activityValues struct {
+	typeID, act, steps     *int64
+	kcal, m                *float64
+	avg, total, zf, zc, zp *int32
+}
+
+// values parses the log's optional fields; the first error goes to p.
+func (r *activityLogJSON) values(p *transform.Parser) activityValues {
+	var v activityValues
+	v.typeID = p.OptInt64("activityTypeId", r.ActivityTypeID)
+	v.act = p.OptInt64("activeDuration", r.ActiveDuration)
+	v.steps = p.OptInt64("steps", r.Steps)
+	v.kcal = p.OptFloat64("calories", r.Calories)
+	v.m = distanceMetres(p, r.Distance, r.DistanceUnit)
+	v.avg = p.OptInt32("averageHeartRate", r.AverageHeartRate)
+	if z := r.ActiveZoneMinutes; z != nil {
+		v.total = p.OptInt32("activeZoneMinutes.totalMinutes", z.TotalMinutes)
+		for _, hz := range z.MinutesInHeartRateZones {
+			n := p.OptInt32("activeZoneMinutes.minutesInHeartRateZones.minutes", hz.Minutes)
+			switch hrZoneKey(hz.Type, hz.ZoneName) {
+			case "FAT_BURN":
+				v.zf = n
+			case "CARDIO":
+				v.zc = n
+			case "PEAK":
+				v.zp = n
+			}
+		}
+	}
+	return v
+}
+
+// parseDuration parses the required duration (ms, not negative).
+func (r *activityLogJSON) parseDuration(p *transform.Parser) int64 {
+	dur := p.Int64("duration", r.Duration)
+	if p.Err == nil && dur < 0 {
+		p.Fail("duration", fmt.Errorf("negative: %d", dur))
+	}
+	return dur
+}
+
+// CheckFitbitActivityLog reports the first field of one activity log (an
+// element of /activities/list's "activities") that the exercises transform
+// would refuse: logId, duration and every optional field; not startTime,
+// whose form the caller resolves. A source that renders the API's answer
+// from other data (a Takeout archive) checks each log with it, so that one
+// bad log costs its file rather than the whole import.
+func CheckFitbitActivityLog(raw []byte) error {
+	var r activityLogJSON
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return err
+	}
+	p := transform.Parser{Dataset: "exercises"}
+	p.Int64("logId", r.LogID)
+	r.parseDuration(&p)
+	r.values(&p)
+	return p.Err
 }
 
 // distanceMetres converts a distance in unit to metres.
@@ -251,27 +309,7 @@ func exercisesTransform(in Input, b *array.RecordBuilder) error {
 	for _, lg := range logs {
 		r := lg.raw
 		p := transform.Parser{Dataset: in.Dataset, Day: lg.day, At: fmt.Sprintf("log %d", lg.id)}
-		typeID := p.OptInt64("activityTypeId", r.ActivityTypeID)
-		act := p.OptInt64("activeDuration", r.ActiveDuration)
-		st := p.OptInt64("steps", r.Steps)
-		kcal := p.OptFloat64("calories", r.Calories)
-		m := distanceMetres(&p, r.Distance, r.DistanceUnit)
-		avg := p.OptInt32("averageHeartRate", r.AverageHeartRate)
-		var total, zf, zc, zp *int32
-		if z := r.ActiveZoneMinutes; z != nil {
-			total = p.OptInt32("activeZoneMinutes.totalMinutes", z.TotalMinutes)
-			for _, hz := range z.MinutesInHeartRateZones {
-				v := p.OptInt32("activeZoneMinutes.minutesInHeartRateZones.minutes", hz.Minutes)
-				switch hrZoneKey(hz.Type, hz.ZoneName) {
-				case "FAT_BURN":
-					zf = v
-				case "CARDIO":
-					zc = v
-				case "PEAK":
-					zp = v
-				}
-			}
-		}
+		v := r.values(&p)
 		if p.Err != nil {
 			return p.Err
 		}
@@ -279,22 +317,22 @@ func exercisesTransform(in Input, b *array.RecordBuilder) error {
 		_, off := time.UnixMilli(endUTC).In(in.Zone(lg.day)).Zone()
 		id.Append(lg.id)
 		appendOptString(name, r.ActivityName)
-		typ.AppendOpt(typeID)
+		typ.AppendOpt(v.typeID)
 		appendOptString(logType, r.LogType)
 		su.Append(arrow.Timestamp(lg.startUTC))
 		sl.Append(arrow.Timestamp(lg.startWall))
 		eu.Append(arrow.Timestamp(endUTC))
 		el.Append(arrow.Timestamp(endUTC + int64(off)*1000))
 		dur.Append(lg.durationMS)
-		active.AppendOpt(act)
-		steps.AppendOpt(st)
-		cal.AppendOpt(kcal)
-		dist.AppendOpt(m)
-		hr.AppendOpt(avg)
-		azm.AppendOpt(total)
-		fat.AppendOpt(zf)
-		cardio.AppendOpt(zc)
-		peak.AppendOpt(zp)
+		active.AppendOpt(v.act)
+		steps.AppendOpt(v.steps)
+		cal.AppendOpt(v.kcal)
+		dist.AppendOpt(v.m)
+		hr.AppendOpt(v.avg)
+		azm.AppendOpt(v.total)
+		fat.AppendOpt(v.zf)
+		cardio.AppendOpt(v.zc)
+		peak.AppendOpt(v.zp)
 		var dev *string
 		if r.Source != nil {
 			dev = r.Source.Name

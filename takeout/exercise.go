@@ -48,87 +48,12 @@ type exerciseLog struct {
 	start  string
 }
 
-// exerciseCheck mirrors the fields the Fitbit exercises transform reads,
-// with its types: a log that decodes into it and whose numbers parse is
-// one the transform accepts.
-type exerciseCheck struct {
-	LogID             transform.Num `json:"logId"`
-	ActivityName      *string       `json:"activityName"`
-	ActivityTypeID    transform.Num `json:"activityTypeId"`
-	LogType           *string       `json:"logType"`
-	StartTime         *string       `json:"startTime"`
-	Duration          transform.Num `json:"duration"`
-	ActiveDuration    transform.Num `json:"activeDuration"`
-	Steps             transform.Num `json:"steps"`
-	Calories          transform.Num `json:"calories"`
-	Distance          transform.Num `json:"distance"`
-	DistanceUnit      string        `json:"distanceUnit"`
-	AverageHeartRate  transform.Num `json:"averageHeartRate"`
-	ActiveZoneMinutes *struct {
-		TotalMinutes            transform.Num `json:"totalMinutes"`
-		MinutesInHeartRateZones []struct {
-			Minutes  transform.Num `json:"minutes"`
-			Type     string        `json:"type"`
-			ZoneName string        `json:"zoneName"`
-		} `json:"minutesInHeartRateZones"`
-	} `json:"activeZoneMinutes"`
-	Source *struct {
-		Name *string `json:"name"`
-	} `json:"source"`
-}
-
-// check returns the first field of the log the transform would refuse.
-func (c *exerciseCheck) check() error {
-	num := func(field string, n transform.Num, kind string) error {
-		if !n.Present() {
-			return nil
-		}
-		var err error
-		switch kind {
-		case "int32":
-			_, err = n.Int32()
-		case "int64":
-			_, err = n.Int64()
-		default:
-			_, err = n.Float64()
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", field, err)
-		}
-		return nil
-	}
-	if !c.Duration.Present() {
-		return errors.New("duration: missing")
-	}
-	if d, err := c.Duration.Int64(); err != nil || d < 0 {
-		return fmt.Errorf("duration %q: not a length in ms", c.Duration.String())
-	}
-	for _, f := range []struct {
-		name, kind string
-		n          transform.Num
-	}{{"activityTypeId", "int64", c.ActivityTypeID}, {"activeDuration", "int64", c.ActiveDuration},
-		{"steps", "int64", c.Steps}, {"calories", "float", c.Calories}, {"distance", "float", c.Distance},
-		{"averageHeartRate", "int32", c.AverageHeartRate}} {
-		if err := num(f.name, f.n, f.kind); err != nil {
-			return err
-		}
-	}
-	switch strings.ToLower(c.DistanceUnit) {
-	case "", "kilometer", "kilometers", "km", "mile", "miles", "mi", "meter", "meters", "m":
-	default:
-		return fmt.Errorf("distanceUnit %q: not Kilometer, Mile or Meter", c.DistanceUnit)
-	}
-	if z := c.ActiveZoneMinutes; z != nil {
-		if err := num("activeZoneMinutes.totalMinutes", z.TotalMinutes, "int32"); err != nil {
-			return err
-		}
-		for _, hz := range z.MinutesInHeartRateZones {
-			if err := num("activeZoneMinutes.minutesInHeartRateZones.minutes", hz.Minutes, "int32"); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+// exerciseHead is what the importer itself reads of a log: its id and
+// startTime (the archive's form). Every other field is checked by
+// dataset.CheckFitbitActivityLog, the exercises transform's own rules.
+type exerciseHead struct {
+	LogID     transform.Num `json:"logId"`
+	StartTime *string       `json:"startTime"`
 }
 
 // decodeExercises decodes an exercise file. A log the Fitbit transform
@@ -137,7 +62,7 @@ func (c *exerciseCheck) check() error {
 // skipped.
 func decodeExercises(dec *decoded, data []byte) (*decoded, error) {
 	err := eachElement(data, func(i, line int, raw json.RawMessage) error {
-		var c exerciseCheck
+		var c exerciseHead
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return fmt.Errorf("line %d: log %d: %w", line, i+1, err)
 		}
@@ -154,7 +79,7 @@ func decodeExercises(dec *decoded, data []byte) (*decoded, error) {
 		if lg.day, lg.sec, lg.utc, lg.hasUTC, ok = parseLogStart(*c.StartTime); !ok {
 			return bad(fmt.Errorf("startTime %q: want MM/DD/YY HH:MM:SS", *c.StartTime))
 		}
-		if err := c.check(); err != nil {
+		if err := dataset.CheckFitbitActivityLog(raw); err != nil {
 			return bad(err)
 		}
 		if err := json.Unmarshal(raw, &lg.fields); err != nil {

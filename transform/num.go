@@ -158,7 +158,8 @@ type Parser struct {
 	Dataset string
 	Day     dates.Date
 	// At, when set, names the entry being parsed (an intraday time such as
-	// "12:34:00"); it follows the day in errors.
+	// "12:34:00"); it follows the day in errors. A zero Day is left out of
+	// errors (a value checked outside any day).
 	At  string
 	Err error
 }
@@ -167,11 +168,14 @@ func (p *Parser) fail(field string, err error) {
 	if p.Err != nil {
 		return
 	}
-	if p.At != "" {
-		p.Err = fmt.Errorf("%s %s %s: field %s: %w", p.Dataset, p.Day, p.At, field, err)
-		return
+	at := p.Dataset
+	if !p.Day.IsZero() {
+		at += " " + p.Day.String()
 	}
-	p.Err = FieldError(p.Dataset, p.Day, field, err)
+	if p.At != "" {
+		at += " " + p.At
+	}
+	p.Err = fmt.Errorf("%s: field %s: %w", at, field, err)
 }
 
 // Int32 parses a required 32-bit integer.
