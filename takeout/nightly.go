@@ -161,7 +161,20 @@ func (a *Archive) spo2Intraday(ctx context.Context, r dates.Range) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	b := []byte{'['}
+	b := appendNights([]byte{'['}, r, nights, func(b []byte, x reading) []byte {
+		b = append(b, `{"value":`...)
+		b = appendNum(b, x.v)
+		b = append(b, `,"minute":"`...)
+		b = time.UnixMilli(x.utc).In(a.zone).AppendFormat(b, "2006-01-02T15:04:05")
+		return append(b, `"}`...)
+	})
+	return append(b, ']'), nil
+}
+
+// appendNights appends, for each day of r that has a night, in day order and
+// comma-separated, {"dateTime":"<day>","minutes":[…]} with each reading
+// rendered by one — the shape of the API's SpO2 and HRV intraday answers.
+func appendNights(b []byte, r dates.Range, nights map[dates.Date][]reading, one func([]byte, reading) []byte) []byte {
 	first := true
 	for d := r.From; !d.After(r.To); d = d.AddDays(1) {
 		rs, ok := nights[d]
@@ -179,15 +192,11 @@ func (a *Archive) spo2Intraday(ctx context.Context, r dates.Range) ([]byte, erro
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, `{"value":`...)
-			b = appendNum(b, x.v)
-			b = append(b, `,"minute":"`...)
-			b = time.UnixMilli(x.utc).In(a.zone).AppendFormat(b, "2006-01-02T15:04:05")
-			b = append(b, `"}`...)
+			b = one(b, x)
 		}
 		b = append(b, "]}"...)
 	}
-	return append(b, ']'), nil
+	return b
 }
 
 // bodyLogs renders GET /1/user/-/body/log/weight/date/{start}/{end}.json
@@ -269,40 +278,21 @@ func (a *Archive) hrvIntraday(ctx context.Context, r dates.Range) ([]byte, error
 		return nil, err
 	}
 	api := a.fams[famHRVDetails].csv.extraAPI
-	b := []byte(`{"hrv":[`)
-	first := true
-	for d := r.From; !d.After(r.To); d = d.AddDays(1) {
-		rs, ok := nights[d]
-		if !ok {
-			continue
-		}
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = append(b, `{"dateTime":"`...)
-		b = append(b, d.String()...)
-		b = append(b, `","minutes":[`...)
-		for i, x := range rs {
-			if i > 0 {
-				b = append(b, ',')
+	b := appendNights([]byte(`{"hrv":[`), r, nights, func(b []byte, x reading) []byte {
+		b = append(b, `{"minute":"`...)
+		b = time.UnixMilli(x.utc).In(a.zone).AppendFormat(b, "2006-01-02T15:04:05.000")
+		b = append(b, `","value":{"rmssd":`...)
+		b = appendNum(b, x.v)
+		for k, name := range api {
+			if x.has&(1<<k) != 0 {
+				b = append(b, `,"`...)
+				b = append(b, name...)
+				b = append(b, `":`...)
+				b = appendNum(b, x.extra[k])
 			}
-			b = append(b, `{"minute":"`...)
-			b = time.UnixMilli(x.utc).In(a.zone).AppendFormat(b, "2006-01-02T15:04:05.000")
-			b = append(b, `","value":{"rmssd":`...)
-			b = appendNum(b, x.v)
-			for k, name := range api {
-				if x.has&(1<<k) != 0 {
-					b = append(b, `,"`...)
-					b = append(b, name...)
-					b = append(b, `":`...)
-					b = appendNum(b, x.extra[k])
-				}
-			}
-			b = append(b, "}}"...)
 		}
-		b = append(b, "]}"...)
-	}
+		return append(b, "}}"...)
+	})
 	return append(b, "]}"...), nil
 }
 
